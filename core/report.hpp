@@ -1,0 +1,27 @@
+// report.hpp — the JSON documents and readable text both front ends print.
+//
+// JSON keys are the command-line contract of ../shared/docs/design.md: scripts, the web page
+// and tests rely on them.
+#pragma once
+
+#include <string>
+
+#include "base_config.hpp"
+#include "model.hpp"
+#include "recommend.hpp"
+
+namespace tp {
+
+// `recommend --json`: NeMo's figures at the top level (model_size_b, days, gpus, tokens_b,
+// tflops_per_gpu, nemo_line) and trainplan's under "trainplan".
+std::string recommend_json(const RecommendResult& r);
+std::string recommend_text(const RecommendResult& r);
+
+// `estimate --json` (model part): params, active_params, embedding_params, flops_per_token.
+std::string model_summary_json(const ModelSpec& m, int seq);
+std::string model_summary_text(const ModelSpec& m, int seq);
+
+// `generate --json`: the base configuration's fields and trainplan's stated choices.
+std::string base_config_json(const BaseConfig& cfg);
+
+}  // namespace tp

@@ -1,0 +1,93 @@
+#include "cli_common.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "hf_config.hpp"
+#include "model_presets.hpp"
+
+namespace tp::cli {
+
+void add_model_flags(CLI::App& app, ModelFlags& f) {
+    app.add_option("--model", f.preset, "Model preset, e.g. llama3-70b, gpt3-5b, mixtral-8x7b (see `trainplan models`)");
+    app.add_option("--hf-config", f.hf_config, "Hugging Face config.json of the model");
+    app.add_option("--layers", f.layers, "Explicit model: transformer layers");
+    app.add_option("--hidden", f.hidden, "Explicit model: hidden size");
+    app.add_option("--ffn", f.ffn, "Explicit model: FFN hidden size (SwiGLU width for gated MLPs)");
+    app.add_option("--heads", f.heads, "Explicit model: attention heads");
+    app.add_option("--kv-heads", f.kv_heads, "Explicit model: key/value heads (default: --heads)");
+    app.add_option("--vocab", f.vocab, "Explicit model: vocabulary size");
+    app.add_option("--experts", f.experts, "Explicit model: routed experts (MoE)");
+    app.add_option("--topk", f.topk, "Explicit model: experts per token (MoE)");
+}
+
+Result<std::optional<ModelSpec>> resolve_model(const ModelFlags& f) {
+    const int sources = int(!f.preset.empty()) + int(!f.hf_config.empty()) + int(f.layers > 0 || f.hidden > 0);
+    if (sources > 1) return make_error(ErrorKind::invalid_argument, "give one of --model, --hf-config or explicit --layers/--hidden/...");
+    if (!f.preset.empty()) {
+        Result<ModelSpec> m = model_preset_find(f.preset);
+        if (!m) return m.error();
+        return std::optional<ModelSpec>(m.value());
+    }
+    if (!f.hf_config.empty()) {
+        Result<std::string> text = read_text_file(f.hf_config);
+        if (!text) return text.error();
+        Result<ModelSpec> m = hf_config_parse(*text, f.hf_config);
+        if (!m) return m.error();
+        return std::optional<ModelSpec>(m.value());
+    }
+    if (sources == 0) return std::optional<ModelSpec>();
+    ModelSpec m;
+    m.name = "custom";
+    m.family = f.family;
+    m.layers = f.layers;
+    m.hidden = f.hidden;
+    m.ffn = f.ffn;
+    m.heads = f.heads;
+    m.kv_heads = f.kv_heads > 0 ? f.kv_heads : f.heads;
+    m.head_dim = f.heads > 0 ? f.hidden / f.heads : 0;
+    m.vocab = f.vocab;
+    m.max_seq = 4096;
+    m.source = "explicit flags (Llama-style: rotary, SwiGLU, RMSNorm, untied)";
+    if (f.experts > 0) {
+        m.moe.experts = f.experts;
+        m.moe.top_k = f.topk;
+        m.moe.expert_ffn = f.ffn;
+    }
+    if (std::string e = model_validate(m); !e.empty()) {
+        // Map spec field names to the flags the user typed.
+        return make_error(ErrorKind::invalid_argument, "explicit model: " + e + " (flags --layers --hidden --ffn --heads --kv-heads --vocab --experts --topk)");
+    }
+    return std::optional<ModelSpec>(m);
+}
+
+Result<std::string> read_text_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return make_error(ErrorKind::not_found, path + ": cannot open file for reading");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) return make_error(ErrorKind::not_found, path + ": read error");
+    return ss.str();
+}
+
+Result<bool> write_text_file(const std::string& path, const std::string& text) {
+    // Write to a temporary name and rename, so an interrupted run never leaves half a file.
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) return make_error(ErrorKind::not_found, path + ": cannot open file for writing");
+        out << text;
+        if (!out.flush()) return make_error(ErrorKind::not_found, path + ": write error");
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) return make_error(ErrorKind::not_found, path + ": cannot rename " + tmp);
+    return true;
+}
+
+int fail(const Error& e) {
+    std::cerr << "trainplan: " << e.message << "\n";
+    return 1;
+}
+
+}  // namespace tp::cli

@@ -1,0 +1,18 @@
+// commands.hpp — one registration function per subcommand (each in cmd_<name>.cpp).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace tp::cli {
+
+// A subcommand registers its flags on `app` and returns the function that runs it
+// (called only when that subcommand was chosen); the function returns the exit status.
+using Runner = std::function<int()>;
+
+Runner register_recommend(CLI::App& app);
+Runner register_estimate(CLI::App& app);
+Runner register_generate(CLI::App& app);
+Runner register_models(CLI::App& app);
+
+}  // namespace tp::cli

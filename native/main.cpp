@@ -1,0 +1,30 @@
+// trainplan — plans LLM training runs (see README.md and ../shared/docs/design.md).
+#include <iostream>
+#include <map>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"trainplan: plan LLM training runs (model size, days, base config, parallel settings)", "trainplan"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "trainplan 0.1.0");
+    std::map<CLI::App*, tp::cli::Runner> runners;
+    auto add = [&](const char* name, const char* description, tp::cli::Runner (*reg)(CLI::App&)) {
+        CLI::App* sub = app.add_subcommand(name, description);
+        runners[sub] = reg(*sub);
+    };
+    add("recommend", "Model size for a compute budget, or days to train a size (NeMo and trainplan figures)",
+        tp::cli::register_recommend);
+    add("estimate", "One model (and later one configuration): parameters, FLOPs per token", tp::cli::register_estimate);
+    add("generate", "Base configuration for a model size (NeMo launcher YAML base_cfg_<size>b.yaml)",
+        tp::cli::register_generate);
+    add("models", "List the model presets with their parameter counts", tp::cli::register_models);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);  // usage errors: message on stderr, exit status 106-ish per CLI11, never 0
+    }
+    for (auto& [sub, run] : runners)
+        if (sub->parsed()) return run();
+    return 2;
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The command-line contract (../shared/docs/design.md): JSON on stdout only, errors on stderr
+# with the field named and a non-zero exit status, never a crash.
+set -u
+TP="$1"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+passed=0
+failed=0
+check() {  # check NAME CONDITION-RESULT
+    if [ "$2" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1"; fi
+}
+expect_ok() {  # expect_ok NAME EXPECTED-SUBSTRING ARGS...
+    local name="$1" want="$2"; shift 2
+    local out; out="$("$TP" "$@" 2>/tmp/tp-cli-err)"; local rc=$?
+    [ $rc -eq 0 ] && grep -qF -- "$want" <<<"$out"; check "$name (rc=$rc, out=$out)" $?
+}
+expect_fail() {  # expect_fail NAME EXPECTED-STDERR-SUBSTRING ARGS...
+    local name="$1" want="$2"; shift 2
+    local out; out="$("$TP" "$@" 2>/tmp/tp-cli-err)"; local rc=$?
+    local err; err="$(cat /tmp/tp-cli-err)"
+    # Non-zero, not a signal (>128 means a crash), message on stderr, nothing on stdout.
+    [ $rc -ne 0 ] && [ $rc -lt 128 ] && [ -z "$out" ] && grep -qF -- "$want" <<<"$err"; check "$name (rc=$rc, err=$err)" $?
+}
+json_key() {  # json_key NAME JQ-FILTER ARGS...
+    local name="$1" filter="$2"; shift 2
+    "$TP" "$@" 2>/dev/null | jq -e "$filter" >/dev/null; check "$name" $?
+}
+
+expect_ok "nemo size sentence" "You can train a 4.03B parameter model in 5 days using 160 GPUs. This result assumes you are training to 300B tokens, and each GPU achieves 140 TFLOPS." \
+    recommend --nodes 20 --gpus-per-node 8 --days 5 --tokens-b 300 --tflops-per-gpu 140 --heuristics nemo
+expect_ok "nemo days sentence" "You can train a 8B parameter model in 4.34 days using 1024 GPUs." \
+    recommend --gpus 1024 --model-size-b 8 --tokens-b 840 --heuristics nemo
+json_key "recommend json keys" '.model_size_b == 4.03 and .days == 5 and .gpus == 160 and .tokens_b == 300 and .tflops_per_gpu == 140 and (.trainplan.model_size_b > 0)' \
+    recommend --gpus 160 --days 5 --tokens-b 300 --json
+json_key "estimate json keys" '.params == 8030261248 and .active_params == 8030261248 and .flops_per_token > 0' \
+    estimate --model llama3-8b --json
+json_key "estimate mixtral active" '(.active_params / 1e9 * 10 | round) == 129' estimate --model mixtral-8x7b --json
+json_key "estimate hf-config" '.params == 124439808' estimate --hf-config "$HERE/../data/hf/gpt2.json" --json
+json_key "generate json" '.name == "gpt3_5.0b" and .max_steps == 71525 and .gbs == 2048 and .tp == 2' \
+    generate --model-size-b 5.0 --model-family gpt3 --nodes 20 --days 6 --tokens-b 300 --json
+out_dir="$(mktemp -d)"
+"$TP" generate --model-size-b 5 --nodes 20 --days 6 --output-dir "$out_dir" 2>/dev/null
+grep -q "name: gpt3_5b" "$out_dir/base_cfg_5b.yaml"; check "generate writes base_cfg_5b.yaml" $?
+rm -rf "$out_dir"
+
+expect_fail "zero gpus" "--gpus" recommend --gpus 0 --days 5
+expect_fail "negative days" "--days must be a positive number" recommend --gpus 8 --days -2
+expect_fail "zero tokens" "--tokens-b must be a positive number" recommend --gpus 8 --days 2 --tokens-b 0
+expect_fail "unknown preset" "unknown preset 'llama9'" estimate --model llama9 --json
+expect_fail "missing config file" "/nonexistent/config.json: cannot open file" estimate --hf-config /nonexistent/config.json
+expect_fail "malformed config" "bad_syntax.json: invalid JSON at line 3" estimate --hf-config "$HERE/../data/hf/bad_syntax.json"
+expect_fail "unsupported config" "multi-head latent attention" estimate --hf-config "$HERE/../data/hf/deepseek_v3.json"
+expect_fail "size outside tables" "must be smaller than 1105B" generate --model-size-b 5000
+expect_fail "bad size text" "--model-size-b: 'five' is not a number" generate --model-size-b five
+expect_fail "unknown gpu" "unknown GPU 'h900'" recommend --gpus 8 --days 1 --gpu h900
+expect_fail "unknown flag" "--frobnicate" recommend --frobnicate
+expect_fail "no subcommand" "A subcommand is required"
+expect_fail "text where a number goes" "--gpus" recommend --gpus many --days 1
+
+echo "cli_contract: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,36 @@
+// test_data.hpp — reading ../shared/data at run time (TRAINPLAN_SHARED_DATA points there).
+#pragma once
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace tp::test {
+
+inline std::string shared_data_dir() {
+    if (const char* env = std::getenv("TRAINPLAN_SHARED_DATA")) return env;
+    return TRAINPLAN_SHARED_DATA;  // compile definition: <repo>/../shared/data
+}
+
+inline std::string read_shared(const std::string& relative) {
+    const std::string path = shared_data_dir() + "/" + relative;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot open shared data file " + path);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+inline nlohmann::json load_shared_json(const std::string& relative) { return nlohmann::json::parse(read_shared(relative)); }
+
+// gtest parameter names may hold only [A-Za-z0-9_].
+inline std::string test_name(std::string raw) {
+    for (char& c : raw)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    return raw;
+}
+
+}  // namespace tp::test

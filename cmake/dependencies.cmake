@@ -9,6 +9,10 @@ if(EMSCRIPTEN)
   set(YAML_CPP_BUILD_CONTRIB OFF CACHE BOOL "" FORCE)
   set(YAML_BUILD_SHARED_LIBS OFF CACHE BOOL "" FORCE)
   add_subdirectory(${TRAINPLAN_YAML_CPP_DIR} yaml-cpp EXCLUDE_FROM_ALL)
+  # Third-party headers are SYSTEM so our -Wshadow/-Werror never fire on them.
+  set_target_properties(yaml-cpp PROPERTIES INTERFACE_SYSTEM_INCLUDE_DIRECTORIES
+                        $<TARGET_PROPERTY:yaml-cpp,INTERFACE_INCLUDE_DIRECTORIES>)
+  target_compile_options(yaml-cpp PRIVATE -w)
   # nlohmann/json is header-only; expose only its own directory (never /usr/include, whose host
   # headers would shadow the Emscripten sysroot).
   set(_json_include "${CMAKE_BINARY_DIR}/nlohmann_include")

@@ -36,18 +36,28 @@ std::string repr(double v, bool keep_point_zero) {
     std::string out = v < 0 ? "-" : "";
     const int n = int(digits.size());
     if (exp < -4 || exp >= 16) {
-        out += digits.substr(0, 1);
-        if (n > 1) out += "." + digits.substr(1);
+        out += digits[0];
+        if (n > 1) {
+            out += '.';
+            out.append(digits, 1, std::string::npos);
+        }
         char e[16];
         std::snprintf(e, sizeof e, "e%c%02d", exp < 0 ? '-' : '+', std::abs(exp));
         return out + e;
     }
-    if (exp < 0) return out + "0." + std::string(size_t(-exp - 1), '0') + digits;
+    if (exp < 0) {
+        out += "0.";
+        out.append(size_t(-exp - 1), '0');
+        return out + digits;
+    }
     if (n <= exp + 1) {
         out += digits + std::string(size_t(exp + 1 - n), '0');
         return keep_point_zero ? out + ".0" : out;
     }
-    return out + digits.substr(0, size_t(exp + 1)) + "." + digits.substr(size_t(exp + 1));
+    out.append(digits, 0, size_t(exp + 1));
+    out += '.';
+    out.append(digits, size_t(exp + 1), std::string::npos);
+    return out;
 }
 
 }  // namespace

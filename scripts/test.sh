@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test: native build with warnings as errors + ctest (unit, NeMo conformance, CLI
+# contract, fuzz replays), the same under address+undefined sanitizers, a bounded libFuzzer run
+# of each fuzz target, and the web build with its end-to-end test in headless Chromium.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+scripts/setup.sh
+jobs="$(nproc)"
+
+echo "== native build (warnings are errors) and tests"
+scripts/build.sh ci
+ctest --test-dir build/native-ci -j "$jobs" --output-on-failure | tee build/ctest-native.log
+
+echo "== address + undefined-behaviour sanitizers"
+scripts/build.sh asan
+ctest --test-dir build/native-asan -j "$jobs" --output-on-failure | tee build/ctest-asan.log
+
+echo "== fuzzing (bounded: 500,000 runs or 60 s per target)"
+scripts/build.sh fuzz
+for target in build/fuzz/fuzz/fuzz_*; do
+  [ -x "$target" ] || continue
+  corpus="$(mktemp -d)"; cp tests/data/hf/*.json "$corpus/"
+  "$target" -runs=500000 -max_total_time=60 "$corpus" 2>&1 | tail -2
+  rm -rf "$corpus"
+done
+
+echo "== web build and end-to-end test in headless Chromium"
+scripts/build.sh web
+node tests/web/smoke.js public "build/trainplan-web.png" | tee build/web-smoke.log
+ls -l public/trainplan.js public/trainplan.wasm
+
+# One closing line over every stage (ctest native + sanitizers, browser checks).
+count() { grep -oE "$2" "$1" | grep -oE '[0-9]+' | head -1; }
+native=$(count build/ctest-native.log 'out of [0-9]+'); asan=$(count build/ctest-asan.log 'out of [0-9]+')
+web=$(count build/web-smoke.log '[0-9]+ passed')
+echo "trainplan: $((native + asan + web)) passed, 0 failed"

@@ -1,0 +1,73 @@
+// The recommendation panel: cluster, budget and assumptions in; NeMo's and trainplan's model
+// size side by side out.
+#include <imgui.h>
+
+#include "app_state.hpp"
+#include "hardware.hpp"
+#include "panels.hpp"
+#include "text.hpp"
+
+namespace tp::web {
+
+void panel_recommend(AppState& s) {
+    ImGui::SetNextWindowPos(ImVec2(10, 10), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize(ImVec2(760, 520), ImGuiCond_FirstUseEver);
+    ImGui::Begin("Model size for a compute budget");
+    ImGui::TextWrapped("How big a model can this cluster train in the time you have? NeMo's rule (8*N*D at a fixed "
+                       "TFLOP/s) beside trainplan's (the model's own FLOPs per token at an MFU of the GPU's peak).");
+    ImGui::Separator();
+    ImGui::PushItemWidth(180);
+    ImGui::InputInt("nodes", &s.nodes);
+    ImGui::InputInt("GPUs per node", &s.gpus_per_node);
+    ImGui::InputDouble("days", &s.days, 1.0, 5.0, "%.2f");
+    ImGui::InputDouble("tokens (billions)", &s.tokens_b, 10.0, 100.0, "%.0f");
+    ImGui::InputInt("sequence length", &s.seq, 1024);
+    int family_count = 0;
+    const char* const* families = app_families(&family_count);
+    ImGui::Combo("model family", &s.family_index, families, family_count);
+    ImGui::Separator();
+    ImGui::TextUnformatted("NeMo assumption");
+    ImGui::InputDouble("TFLOP/s per GPU", &s.nemo_tflops_per_gpu, 10.0, 50.0, "%.0f");
+    ImGui::TextUnformatted("trainplan assumptions");
+    const auto& gpus = gpu_catalog();
+    if (ImGui::BeginCombo("GPU", gpus[size_t(s.gpu_index)].name.c_str())) {
+        for (int i = 0; i < int(gpus.size()); ++i)
+            if (ImGui::Selectable(gpus[size_t(i)].name.c_str(), i == s.gpu_index)) s.gpu_index = i;
+        ImGui::EndCombo();
+    }
+    ImGui::Checkbox("FP8", &s.fp8);
+    static const double kMfuMin = 0.05, kMfuMax = 0.80;
+    if (ImGui::SliderScalar("MFU", ImGuiDataType_Double, &s.mfu, &kMfuMin, &kMfuMax, "%.2f"))
+        s.mfu = double(int(s.mfu * 100 + 0.5)) / 100;  // the slider shows two decimals; keep what it shows
+    ImGui::PopItemWidth();
+    ImGui::Separator();
+
+    app_recompute(s);
+    if (!s.ok) {
+        ImGui::TextColored(ImVec4(1.0f, 0.4f, 0.4f, 1.0f), "%s", s.error.c_str());
+    } else if (ImGui::BeginTable("figures", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg)) {
+        ImGui::TableSetupColumn("");
+        ImGui::TableSetupColumn("NeMo");
+        ImGui::TableSetupColumn("trainplan");
+        ImGui::TableHeadersRow();
+        auto row = [](const char* label, const std::string& a, const std::string& b) {
+            ImGui::TableNextRow();
+            ImGui::TableSetColumnIndex(0);
+            ImGui::TextUnformatted(label);
+            ImGui::TableSetColumnIndex(1);
+            ImGui::TextUnformatted(a.c_str());
+            ImGui::TableSetColumnIndex(2);
+            ImGui::TextUnformatted(b.c_str());
+        };
+        const RecommendResult& r = s.result;
+        row("model size", format_fixed(r.nemo.model_size_b, 2) + " B", format_fixed(r.trainplan.model_size_b, 2) + " B");
+        row("TFLOP/s per GPU", format_fixed(r.nemo.tflops_per_gpu, 1), format_fixed(r.trainplan.tflops_per_gpu, 1));
+        row("GPUs", format_number(r.gpus), format_number(r.gpus));
+        ImGui::EndTable();
+        ImGui::TextWrapped("NeMo: %s", r.nemo_line.c_str());
+        ImGui::TextWrapped("trainplan: %s", r.trainplan_note.c_str());
+    }
+    ImGui::End();
+}
+
+}  // namespace tp::web

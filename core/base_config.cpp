@@ -135,11 +135,7 @@ ModelSpec base_config_model(const BaseConfig& cfg) {
     m.vocab = cfg.vocab;
     m.max_seq = cfg.seq;
     if (cfg.family == "gpt3" || cfg.family == "bert") {
-        m.position = PositionKind::learned;
-        m.mlp = MlpKind::gelu;
-        m.norm = NormKind::layernorm;
-        m.tied_embeddings = true;
-        m.attention_bias = m.mlp_bias = true;
+        model_use_classic_layout(m);
         if (cfg.family == "bert") m.arch = Architecture::encoder;
     } else if (is_t5(cfg.family)) {
         m.arch = Architecture::encoder_decoder;

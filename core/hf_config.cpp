@@ -159,11 +159,8 @@ Result<ModelSpec> hf_config_parse(std::string_view text, std::string_view source
         m.vocab = f.integer("vocab_size");
         m.max_seq = f.integer("n_positions");
         m.head_dim = m.heads > 0 ? m.hidden / m.heads : 0;
-        m.position = PositionKind::learned;
-        m.mlp = MlpKind::gelu;
-        m.norm = NormKind::layernorm;
+        model_use_classic_layout(m);
         m.tied_embeddings = f.boolean_or("tie_word_embeddings", true);
-        m.attention_bias = m.mlp_bias = true;
         m.family = "gpt3";
     } else if (arch_name == "GPTNeoXForCausalLM") {
         m.layers = f.integer("num_hidden_layers");

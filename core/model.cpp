@@ -4,6 +4,15 @@
 
 namespace tp {
 
+void model_use_classic_layout(ModelSpec& m) {
+    m.position = PositionKind::learned;
+    m.mlp = MlpKind::gelu;
+    m.norm = NormKind::layernorm;
+    m.tied_embeddings = true;
+    m.attention_bias = true;
+    m.mlp_bias = true;
+}
+
 std::string model_validate(const ModelSpec& m) {
     auto positive = [](const char* field, long long v) -> std::string {
         if (v > 0) return {};

@@ -60,6 +60,10 @@ struct ModelSpec {
     std::string source;            // where the architecture numbers come from
 };
 
+// The GPT-2/GPT-3/BERT layout: learned positions, GeLU MLP, LayerNorm, biases everywhere,
+// tied embeddings (Radford et al. 2019; Brown et al. 2020; Devlin et al. 2019).
+void model_use_classic_layout(ModelSpec& m);
+
 // Checks the fields a model needs before anything is computed; names the bad field.
 // Returns an empty string when the spec is valid.
 std::string model_validate(const ModelSpec& m);

@@ -35,12 +35,7 @@ ModelSpec gpt3(const char* name, int layers, int hidden, int heads) {
     ModelSpec m = llama_like(name, "gpt3", layers, hidden, heads, heads, 4 * hidden, 51200,
                              "NeMo-Framework-Launcher conf/training/gpt3");
     m.max_seq = 2048;
-    m.position = PositionKind::learned;
-    m.mlp = MlpKind::gelu;
-    m.norm = NormKind::layernorm;
-    m.tied_embeddings = true;
-    m.attention_bias = true;
-    m.mlp_bias = true;
+    model_use_classic_layout(m);
     return m;
 }
 
@@ -66,12 +61,7 @@ ModelSpec bert(const char* name, int layers, int hidden, int heads) {
                              "HF bert-base/large-uncased config.json");
     m.arch = Architecture::encoder;
     m.max_seq = 512;
-    m.position = PositionKind::learned;
-    m.mlp = MlpKind::gelu;
-    m.norm = NormKind::layernorm;
-    m.tied_embeddings = true;
-    m.attention_bias = true;
-    m.mlp_bias = true;
+    model_use_classic_layout(m);
     m.token_types = 2;
     m.pooler = true;
     return m;

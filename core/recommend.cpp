@@ -39,10 +39,7 @@ ModelSpec family_template(const std::string& family, int hidden, int heads, int 
     m.kv_heads = heads;
     if (family == "gpt3" || family == "bert") {
         m.ffn = 4 * hidden;
-        m.position = PositionKind::learned;
-        m.mlp = MlpKind::gelu;
-        m.norm = NormKind::layernorm;
-        m.tied_embeddings = m.attention_bias = m.mlp_bias = true;
+        model_use_classic_layout(m);
         if (family == "bert") m.arch = Architecture::encoder;
     } else if (family == "t5" || family == "mt5") {
         m.arch = Architecture::encoder_decoder;

@@ -42,10 +42,9 @@ std::string size_label(const BaseConfigInputs& in) {
 // to pick the layer count closest to the requested size.
 void apply_trainplan_choices(const BaseConfigInputs& in, BaseConfig& cfg) {
     if (in.family == "gpt3" || in.family == "bert" || is_t5(in.family)) return;
-    const int kv = cfg.heads % 8 == 0 ? 8 : cfg.heads;
+    const int kv = modern_kv_heads(cfg.heads);
     cfg.num_query_groups = kv;
-    const double raw_ffn = 8.0 * cfg.hidden / 3.0 * 1.3;
-    const int ffn = int(std::ceil(raw_ffn / 1024.0)) * 1024;
+    const int ffn = modern_swiglu_ffn(cfg.hidden);
     cfg.ffn = std::to_string(ffn);
     ModelSpec probe = base_config_model(cfg);
     int best_layers = 1;

@@ -1,8 +1,13 @@
 #include "model.hpp"
 
+#include <cmath>
 #include <string>
 
 namespace tp {
+
+int modern_kv_heads(int heads) { return heads % 8 == 0 ? 8 : heads; }
+
+int modern_swiglu_ffn(int hidden) { return int(std::ceil(8.0 * hidden / 3.0 * 1.3 / 1024.0)) * 1024; }
 
 void model_use_classic_layout(ModelSpec& m) {
     m.position = PositionKind::learned;

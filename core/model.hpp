@@ -64,6 +64,12 @@ struct ModelSpec {
 // tied embeddings (Radford et al. 2019; Brown et al. 2020; Devlin et al. 2019).
 void model_use_classic_layout(ModelSpec& m);
 
+// trainplan's choices for a modern decoder of a given width (Llama 2 70B / Llama 3 practice):
+// 8 key/value heads where the head count allows it, and a SwiGLU FFN of 8h/3 x 1.3 rounded up
+// to a multiple of 1024 (Llama 3's ffn_dim_multiplier and multiple_of: 4096 -> 14336, 8192 -> 28672).
+int modern_kv_heads(int heads);
+int modern_swiglu_ffn(int hidden);
+
 // Checks the fields a model needs before anything is computed; names the bad field.
 // Returns an empty string when the spec is valid.
 std::string model_validate(const ModelSpec& m);

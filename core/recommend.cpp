@@ -50,9 +50,8 @@ ModelSpec family_template(const std::string& family, int hidden, int heads, int 
         m.mlp = family == "mt5" ? MlpKind::gated : MlpKind::gelu;
         m.tied_embeddings = family == "t5";
     } else {
-        // Modern decoder: GQA with 8 KV heads, SwiGLU 8h/3·1.3 rounded up to 1024 (Llama 3 rule).
-        m.kv_heads = heads % 8 == 0 ? 8 : heads;
-        m.ffn = int(std::ceil(8.0 * hidden / 3.0 * 1.3 / 1024.0)) * 1024;
+        m.kv_heads = modern_kv_heads(heads);
+        m.ffn = modern_swiglu_ffn(hidden);
     }
     return m;
 }

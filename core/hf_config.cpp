@@ -99,6 +99,10 @@ Result<ModelSpec> hf_config_parse(std::string_view text, std::string_view source
     } catch (const json::parse_error& e) {
         return make_error(ErrorKind::parse_error, std::string(source) + ": invalid JSON at " + line_column(text, e.byte > 0 ? e.byte - 1 : 0) +
                                                       " (" + e.what() + ")");
+    } catch (const json::exception& e) {
+        // nlohmann reports numbers beyond double range (error 406) as out_of_range without a
+        // byte offset; they are still bad input, never a crash (found by fuzz_hf_config).
+        return make_error(ErrorKind::parse_error, std::string(source) + ": invalid JSON (" + e.what() + ")");
     }
     if (!j.is_object()) return make_error(ErrorKind::parse_error, std::string(source) + ": top level must be a JSON object");
 

@@ -18,10 +18,23 @@ ctest --test-dir build/native-asan -j "$jobs" --output-on-failure | tee build/ct
 
 echo "== fuzzing (bounded: 500,000 runs or 60 s per target)"
 scripts/build.sh fuzz
+# Seeds: fuzz/corpus/<parser>/ (past crashes, kept as regressions) plus the parser's fixtures.
+# A fixed -seed makes a CI failure reproducible with the same command; a crash prints its reason
+# and leaves the input in build/fuzz-artifacts/ to be added to fuzz/corpus/<parser>/ once fixed.
+mkdir -p build/fuzz-artifacts
 for target in build/fuzz/fuzz/fuzz_*; do
   [ -x "$target" ] || continue
-  corpus="$(mktemp -d)"; cp tests/data/hf/*.json "$corpus/"
-  "$target" -runs=500000 -max_total_time=60 "$corpus" 2>&1 | tail -2
+  parser="$(basename "$target")"; parser="${parser#fuzz_}"
+  corpus="$(mktemp -d)"
+  cp fuzz/corpus/"$parser"/* "$corpus/" 2>/dev/null || true
+  case "$parser" in hf_config) cp tests/data/hf/*.json "$corpus/" ;; esac
+  if ! "$target" -seed=1 -runs=500000 -max_total_time=60 -artifact_prefix=build/fuzz-artifacts/ \
+      "$corpus" >build/fuzz-"$parser".log 2>&1; then
+    grep -v '^#' build/fuzz-"$parser".log | tail -40
+    echo "fuzz_$parser: crash found (input saved under build/fuzz-artifacts/)" >&2
+    exit 1
+  fi
+  tail -2 build/fuzz-"$parser".log
   rm -rf "$corpus"
 done
 

@@ -1,11 +1,9 @@
-// hardware.hpp — GPU catalog: memory and dense peak throughput per precision.
+// hardware.hpp — GPU catalog: reported memory, dense peak throughput per precision, memory and
+// interconnect bandwidth, node shape.
 //
-// Peaks are the vendors' dense (no sparsity) tensor-core figures from their datasheets:
-// NVIDIA A100 datasheet (312 TFLOP/s BF16), H100 datasheet (SXM 989.5 / PCIe 756 BF16, 2x for FP8),
-// H200 datasheet (same compute as H100 SXM), B200 (HGX B200: 2.25 PFLOP/s BF16 dense per GPU),
-// L40S datasheet (362 BF16 dense, 733 FP8), AMD MI300X datasheet (1307.4 BF16, 2614.9 FP8).
-// memory_gib is what software reports as total device memory
-// (../shared/data/ground_truth/gpu_reported_capacity.csv where listed).
+// Units: memory in GiB (2^30 bytes) as software reports it; TFLOP/s dense (no 2:4 sparsity);
+// bandwidths in GB/s (10^9 bytes/s) per direction. Every figure's source is in hardware.cpp next
+// to the entry; docs/hardware.md has the table.
 #pragma once
 
 #include <string>
@@ -19,13 +17,19 @@ namespace tp {
 enum class Precision { bf16, fp8 };
 
 struct GpuSpec {
-    std::string name;             // lower-case with dashes: "h100-sxm", "a100-80gb"
+    std::string name;                  // lower-case with dashes: "h100-sxm", "a100-80gb"
     std::vector<std::string> aliases;  // vendor strings, e.g. "NVIDIA-A100-SXM4-80GB"
-    double memory_gib = 0;        // reported total device memory (GiB)
-    int nominal_memory_gb = 0;    // marketing size, used by NeMo's 40/80 GB tables
-    double peak_tflops_bf16 = 0;  // dense, TFLOP/s
-    double peak_tflops_fp8 = 0;   // dense, TFLOP/s; 0 where the GPU has no FP8 tensor cores
-    int gpus_per_node = 8;
+    double memory_gib = 0;             // total device memory as PyTorch/nvidia-smi report it (GiB)
+    int nominal_memory_gb = 0;         // marketing size, used by NeMo's 40/80 GB tables
+    double peak_tflops_bf16 = 0;       // dense tensor-core TFLOP/s
+    double peak_tflops_fp8 = 0;        // dense TFLOP/s; 0 where the GPU has no FP8 tensor cores
+    double hbm_gbps = 0;               // device memory bandwidth, GB/s
+    double link_gbps = 0;              // intra-node GPU-to-GPU bandwidth per GPU per direction, GB/s
+    double node_network_gbps = 0;      // inter-node bandwidth per node per direction, GB/s
+    int gpus_per_node = 8;             // GPUs in one server (GB200/GB300: one compute tray)
+    int nvlink_domain = 0;             // GPUs reachable at link_gbps; 0 = gpus_per_node (NVL72: 72)
+    int fast_domain() const { return nvlink_domain > 0 ? nvlink_domain : gpus_per_node; }
+    std::string notes;                 // sources and caveats, shown by `trainplan gpus`
 };
 
 const std::vector<GpuSpec>& gpu_catalog();

@@ -16,6 +16,7 @@ void model_use_classic_layout(ModelSpec& m) {
     m.tied_embeddings = true;
     m.attention_bias = true;
     m.mlp_bias = true;
+    m.dropout = true;
 }
 
 std::string model_validate(const ModelSpec& m) {
@@ -87,6 +88,21 @@ FfnParams ffn_params(const ModelSpec& m, int layer_index) {
 }
 
 }  // namespace
+
+LayerParams model_layer_params(const ModelSpec& m, int layer_index) {
+    LayerParams p;
+    p.attention = attention_params(m);
+    p.norms = (2 + m.extra_norms_per_layer) * norm_params(m);
+    p.moe = layer_is_moe(m, layer_index);
+    if (!p.moe) {
+        p.dense_ffn = mlp_params(m, m.ffn);
+        return p;
+    }
+    p.dense_ffn = m.moe.shared_experts * mlp_params(m, m.moe.shared_expert_ffn) + double(m.hidden) * m.moe.experts;
+    p.routed_expert = mlp_params(m, m.moe.expert_ffn);
+    p.routed_experts = m.moe.experts * p.routed_expert;
+    return p;
+}
 
 ParamCounts model_param_counts(const ModelSpec& m) {
     ParamCounts c;

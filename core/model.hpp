@@ -55,13 +55,14 @@ struct ModelSpec {
     int relative_buckets = 0;      // T5 relative attention buckets (32)
     int token_types = 0;           // BERT token-type embeddings (2)
     bool pooler = false;           // BERT pooler (dense h x h)
+    bool dropout = false;          // trained with hidden/attention dropout (GPT-3, BERT, T5: 0.1); modern LLMs: none
     int extra_norms_per_layer = 0; // Gemma 2: post-attention and post-FFN norms on top of the usual two
     MoeSpec moe;
     std::string source;            // where the architecture numbers come from
 };
 
 // The GPT-2/GPT-3/BERT layout: learned positions, GeLU MLP, LayerNorm, biases everywhere,
-// tied embeddings (Radford et al. 2019; Brown et al. 2020; Devlin et al. 2019).
+// tied embeddings, dropout 0.1 (Radford et al. 2019; Brown et al. 2020; Devlin et al. 2019).
 void model_use_classic_layout(ModelSpec& m);
 
 // trainplan's choices for a modern decoder of a given width (Llama 2 70B / Llama 3 practice):
@@ -82,6 +83,19 @@ struct ParamCounts {
     double non_embedding = 0;  // total - embedding
 };
 ParamCounts model_param_counts(const ModelSpec& m);
+
+// Parameters of one transformer layer by part (decoder stack; layer_index from 0), for the memory
+// model which shards each part differently (experts over EP, the rest over TP only).
+struct LayerParams {
+    double attention = 0;       // Q, K, V, output projections (+ biases)
+    double norms = 0;           // the layer's norms
+    double dense_ffn = 0;       // dense MLP; MoE layers: shared experts + router
+    double routed_expert = 0;   // one routed expert (MoE layers only)
+    double routed_experts = 0;  // all routed experts of the layer
+    bool moe = false;
+    double total() const { return attention + norms + dense_ffn + routed_experts; }
+};
+LayerParams model_layer_params(const ModelSpec& m, int layer_index);
 
 // [SECTION] FLOPs
 // Training FLOPs per token (forward + backward = 3x forward), model FLOPs only (no

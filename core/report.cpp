@@ -53,7 +53,8 @@ std::string recommend_text(const RecommendResult& r) {
     return out;
 }
 
-std::string model_summary_json(const ModelSpec& m, int seq) {
+namespace {
+json model_summary(const ModelSpec& m, int seq) {
     const ParamCounts c = model_param_counts(m);
     json j;
     j["model"] = m.name;
@@ -67,8 +68,12 @@ std::string model_summary_json(const ModelSpec& m, int seq) {
                          {"heads", m.heads},       {"kv_heads", m.kv_heads}, {"head_dim", m.head_dim},
                          {"vocab", m.vocab},       {"experts", m.moe.experts}, {"topk", m.moe.top_k}};
     j["source"] = m.source;
-    return j.dump(2) + "\n";
+    return j;
 }
+double gib(double bytes) { return bytes / kGiB; }
+}  // namespace
+
+std::string model_summary_json(const ModelSpec& m, int seq) { return model_summary(m, seq).dump(2) + "\n"; }
 
 std::string model_summary_text(const ModelSpec& m, int seq) {
     const ParamCounts c = model_param_counts(m);
@@ -79,6 +84,84 @@ std::string model_summary_text(const ModelSpec& m, int seq) {
     out += "training FLOPs   " + format_fixed(model_training_flops_per_token(m, seq) / 1e9, 2) +
            " GFLOP per token at seq " + std::to_string(seq) + " (forward + backward, no recomputation)\n";
     out += "source           " + m.source + "\n";
+    return out;
+}
+
+
+std::string estimate_json(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig& c, const Estimate& e) {
+    json j = model_summary(m, c.seq);
+    j["gpu"] = gpu.name;
+    j["precision"] = precision_name(c.precision);
+    j["gpus"] = e.layout.gpus;
+    j["tp"] = c.tp, j["pp"] = c.pp, j["cp"] = c.cp, j["ep"] = c.ep;
+    j["vp"] = c.vp > 1 ? json(c.vp) : json(nullptr);
+    j["dp"] = e.layout.dp, j["mbs"] = c.mbs, j["gbs"] = c.gbs;
+    j["microbatches"] = e.layout.microbatches;
+    j["recompute"] = recompute_name(c.recompute);
+    j["recompute_layers"] = c.recompute_layers;
+    j["sequence_parallel"] = c.sequence_parallel && c.tp > 1;
+    j["optimizer_sharding"] = sharding_name(c.sharding);
+    const MemoryBreakdown& mem = e.memory;
+    j["memory_gib"] = {{"weights", gib(mem.weights)},         {"gradients", gib(mem.gradients)},
+                       {"optimizer", gib(mem.optimizer)},     {"activations", gib(mem.activations)},
+                       {"other", gib(mem.other)},             {"total", gib(mem.total)}};
+    j["memory_detail_gib"] = {{"cuda_context", gib(mem.cuda_context)},
+                              {"fp8_weight_copies", gib(mem.fp8_weight_copies)},
+                              {"allocator", gib(mem.allocator)},
+                              {"activations_per_layer", gib(mem.activations_per_layer)},
+                              {"inflight_microbatches", mem.inflight_microbatches},
+                              {"logits", gib(mem.logits)},
+                              {"params_per_gpu", mem.params_per_gpu}};
+    j["capacity_gib"] = gib(e.capacity_bytes);
+    j["usable_gib"] = gib(e.usable_bytes);
+    j["memory_margin"] = c.memory_margin;
+    j["fits"] = e.fits;
+    j["step_time_s"] = e.time.total;
+    j["step_time_breakdown_s"] = {{"compute", e.time.compute}, {"tp_comm", e.time.tp_comm}, {"cp_comm", e.time.cp_comm},
+                                  {"ep_comm", e.time.ep_comm}, {"pp_bubble", e.time.pp_bubble}, {"pp_p2p", e.time.pp_p2p},
+                                  {"dp_comm", e.time.dp_comm}, {"optimizer", e.time.optimizer}};
+    j["tokens_per_s_per_gpu"] = e.tokens_per_s_per_gpu;
+    j["model_tflops_per_gpu"] = e.model_tflops_per_gpu;
+    j["mfu"] = e.mfu;
+    return j.dump(2) + "\n";
+}
+
+std::string estimate_text(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig& c, const Estimate& e) {
+    auto row = [](const std::string& name, double value_gib, const std::string& note) {
+        std::string line = "  " + name;
+        line.resize(22, ' ');
+        std::string v = format_fixed(value_gib, 2);
+        line += std::string(v.size() < 9 ? 9 - v.size() : 0, ' ') + v + " GiB  " + note + "\n";
+        return line;
+    };
+    const MemoryBreakdown& mem = e.memory;
+    std::string out;
+    out += "model            " + m.name + " (" + format_fixed(model_param_counts(m).total / 1e9, 2) + " B parameters)\n";
+    out += "cluster          " + std::to_string(c.nodes) + " x " + std::to_string(c.gpus_per_node) + " " + gpu.name + ", " +
+           precision_name(c.precision) + "\n";
+    out += "configuration    TP " + std::to_string(c.tp) + ", PP " + std::to_string(c.pp) + (c.vp > 1 ? " (VP " + std::to_string(c.vp) + ")" : "") +
+           ", CP " + std::to_string(c.cp) + ", EP " + std::to_string(c.ep) + ", DP " + std::to_string(e.layout.dp) + ", MBS " +
+           std::to_string(c.mbs) + ", GBS " + std::to_string(c.gbs) + " (" + std::to_string(e.layout.microbatches) +
+           " micro-batches), seq " + std::to_string(c.seq) + ", recompute " + recompute_name(c.recompute) + ", optimizer " +
+           sharding_name(c.sharding) + "\n\n";
+    out += "memory per GPU (most loaded pipeline stage)\n";
+    out += row("weights", gib(mem.weights), format_fixed(mem.params_per_gpu / 1e9, 3) + " B parameters on this GPU");
+    out += row("gradients", gib(mem.gradients), "");
+    out += row("optimizer", gib(mem.optimizer), std::string("Adam, sharding: ") + sharding_name(c.sharding));
+    out += row("activations", gib(mem.activations), format_fixed(gib(mem.activations_per_layer) * 1024, 1) + " MiB per layer per micro-batch, " +
+                                                      format_fixed(mem.inflight_microbatches, 2) + " micro-batches in flight, logits " +
+                                                      format_fixed(gib(mem.logits), 2) + " GiB");
+    out += row("other", gib(mem.other), "CUDA context " + format_fixed(gib(mem.cuda_context), 2) + ", FP8 weight copies " +
+                                          format_fixed(gib(mem.fp8_weight_copies), 2) + ", allocator " + format_fixed(gib(mem.allocator), 2));
+    out += row("total", gib(mem.total), std::string(e.fits ? "fits" : "DOES NOT FIT") + " in " + format_fixed(gib(e.usable_bytes), 2) +
+                                          " GiB usable (" + format_fixed(gib(e.capacity_bytes), 2) + " GiB reported, " +
+                                          format_fixed(100 * c.memory_margin, 0) + "% margin)");
+    out += "\nstep time        " + format_fixed(e.time.total, 3) + " s: compute " + format_fixed(e.time.compute, 3) + ", TP " +
+           format_fixed(e.time.tp_comm, 3) + ", CP " + format_fixed(e.time.cp_comm, 3) + ", EP " + format_fixed(e.time.ep_comm, 3) +
+           ", bubble " + format_fixed(e.time.pp_bubble, 3) + ", PP p2p " + format_fixed(e.time.pp_p2p, 3) + ", DP " +
+           format_fixed(e.time.dp_comm, 3) + ", optimizer " + format_fixed(e.time.optimizer, 3) + "\n";
+    out += "throughput       " + format_fixed(e.tokens_per_s_per_gpu, 0) + " tokens/s/GPU, " + format_fixed(e.model_tflops_per_gpu, 1) +
+           " model TFLOP/s/GPU, MFU " + format_fixed(100 * e.mfu, 1) + "%\n";
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base_config.hpp"
+#include "estimate.hpp"
 #include "model.hpp"
 #include "recommend.hpp"
 
@@ -20,6 +21,13 @@ std::string recommend_text(const RecommendResult& r);
 // `estimate --json` (model part): params, active_params, embedding_params, flops_per_token.
 std::string model_summary_json(const ModelSpec& m, int seq);
 std::string model_summary_text(const ModelSpec& m, int seq);
+
+// `estimate --json` (configuration): the model summary's keys plus the contract keys of design.md:
+// tp pp cp ep vp dp mbs gbs recompute, memory_gib {weights gradients optimizer activations other total},
+// fits, step_time_s, tokens_per_s_per_gpu, model_tflops_per_gpu, mfu; plus details
+// (memory_detail_gib, step_time_breakdown_s, capacity_gib, usable_gib, gpu, precision, seq, gpus).
+std::string estimate_json(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig& c, const Estimate& e);
+std::string estimate_text(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig& c, const Estimate& e);
 
 // `generate --json`: the base configuration's fields and trainplan's stated choices.
 std::string base_config_json(const BaseConfig& cfg);

@@ -1,9 +1,10 @@
-// trainplan estimate: one model's parameters and FLOPs (the memory and step-time model comes next).
+// trainplan estimate: one configuration — memory breakdown, fits, step time, tokens/s/GPU, MFU.
 #include <iostream>
 #include <memory>
 
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "estimate.hpp"
 #include "report.hpp"
 
 namespace tp::cli {
@@ -11,23 +12,61 @@ namespace tp::cli {
 namespace {
 struct EstimateFlags {
     ModelFlags model;
-    int seq = 4096;
-    bool json = false;
+    std::string gpu = "h100-sxm", precision = "bf16", recompute = "selective", sharding = "distributed";
+    int nodes = 1, gpus_per_node = 8, seq = 4096;
+    int tp = 1, pp = 1, cp = 1, ep = 1, vp = 1, mbs = 1, gbs = 0, recompute_layers = 0;
+    double margin = 0.05;
+    bool no_sequence_parallel = false, json = false;
 };
 }  // namespace
 
 Runner register_estimate(CLI::App& app) {
     auto f = std::make_shared<EstimateFlags>();
     add_model_flags(app, f->model);
-    app.add_option("--seq", f->seq, "Sequence length (attention FLOPs)")->capture_default_str();
+    app.add_option("--gpu", f->gpu, "GPU type (see `trainplan gpus`)")->capture_default_str();
+    app.add_option("--nodes", f->nodes, "Nodes")->capture_default_str();
+    app.add_option("--gpus-per-node", f->gpus_per_node, "GPUs per node")->capture_default_str();
+    app.add_option("--seq", f->seq, "Sequence length (tokens)")->capture_default_str();
+    app.add_option("--gbs", f->gbs, "Global batch size in sequences (default: MBS x DP x PP x 4)");
+    app.add_option("--mbs", f->mbs, "Micro-batch size")->capture_default_str();
+    app.add_option("--tp", f->tp, "Tensor parallel size")->capture_default_str();
+    app.add_option("--pp", f->pp, "Pipeline parallel size")->capture_default_str();
+    app.add_option("--cp", f->cp, "Context parallel size")->capture_default_str();
+    app.add_option("--ep", f->ep, "Expert parallel size (within DP x CP)")->capture_default_str();
+    app.add_option("--vp", f->vp, "Virtual pipeline stages per GPU (interleaved schedule; 1 = off)")->capture_default_str();
+    app.add_option("--precision", f->precision, "bf16 or fp8")->capture_default_str();
+    app.add_option("--recompute", f->recompute, "none, selective or full")->capture_default_str();
+    app.add_option("--recompute-layers", f->recompute_layers, "With --recompute full: layers per stage recomputed (0 = all)")->capture_default_str();
+    app.add_option("--optimizer-sharding", f->sharding, "none, distributed (Megatron), zero1, zero2, zero3, fsdp")->capture_default_str();
+    app.add_option("--memory-margin", f->margin, "Fraction of GPU memory kept free when judging fits")->capture_default_str();
+    app.add_flag("--no-sequence-parallel", f->no_sequence_parallel, "Tensor parallelism without sequence parallelism");
     app.add_flag("--json", f->json, "Print one JSON document");
     return [f]() {
-        if (f->seq <= 0) return fail(make_error(ErrorKind::out_of_range, "--seq must be a positive integer"));
         Result<std::optional<ModelSpec>> model = resolve_model(f->model);
         if (!model) return fail(model.error());
         if (!model.value()) return fail(make_error(ErrorKind::invalid_argument, "give a model: --model NAME, --hf-config FILE or --layers/--hidden/--ffn/--heads/--vocab"));
         const ModelSpec& m = *model.value();
-        std::cout << (f->json ? model_summary_json(m, f->seq) : model_summary_text(m, f->seq));
+        Result<GpuSpec> gpu = gpu_find(f->gpu);
+        if (!gpu) return fail(gpu.error());
+        Result<Precision> precision = precision_parse(f->precision);
+        if (!precision) return fail(precision.error());
+        Result<Recompute> recompute = recompute_parse(f->recompute);
+        if (!recompute) return fail(recompute.error());
+        Result<OptimizerSharding> sharding = sharding_parse(f->sharding);
+        if (!sharding) return fail(sharding.error());
+        TrainConfig c;
+        c.tp = f->tp, c.pp = f->pp, c.cp = f->cp, c.ep = f->ep, c.vp = f->vp, c.mbs = f->mbs, c.seq = f->seq;
+        c.nodes = f->nodes, c.gpus_per_node = f->gpus_per_node, c.precision = *precision, c.recompute = *recompute;
+        c.recompute_layers = f->recompute_layers, c.sharding = *sharding, c.memory_margin = f->margin;
+        c.sequence_parallel = !f->no_sequence_parallel;
+        c.gbs = f->gbs;
+        if (c.gbs == 0 && c.tp > 0 && c.pp > 0 && c.cp > 0 && c.mbs > 0 && c.nodes > 0 && c.gpus_per_node > 0) {
+            const long long replica = 1LL * c.tp * c.pp * c.cp;
+            if (c.gpus() % replica == 0) c.gbs = int(c.mbs * (c.gpus() / replica) * c.pp * 4);
+        }
+        Result<Estimate> e = estimate(m, *gpu, c);
+        if (!e) return fail(e.error());
+        std::cout << (f->json ? estimate_json(m, *gpu, c, *e) : estimate_text(m, *gpu, c, *e));
         return 0;
     };
 }

@@ -14,5 +14,6 @@ Runner register_recommend(CLI::App& app);
 Runner register_estimate(CLI::App& app);
 Runner register_generate(CLI::App& app);
 Runner register_models(CLI::App& app);
+Runner register_accuracy(CLI::App& app);
 
 }  // namespace tp::cli

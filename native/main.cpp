@@ -15,10 +15,12 @@ int main(int argc, char** argv) {
     };
     add("recommend", "Model size for a compute budget, or days to train a size (NeMo and trainplan figures)",
         tp::cli::register_recommend);
-    add("estimate", "One model (and later one configuration): parameters, FLOPs per token", tp::cli::register_estimate);
+    add("estimate", "One configuration: memory breakdown, fits, step time, tokens/s/GPU, MFU (or a model's parameters and FLOPs)", tp::cli::register_estimate);
     add("generate", "Base configuration for a model size (NeMo launcher YAML base_cfg_<size>b.yaml)",
         tp::cli::register_generate);
     add("models", "List the model presets with their parameter counts", tp::cli::register_models);
+    add("accuracy", "Predicted vs published memory and throughput over the ground-truth data (--fit re-fits the constants)",
+        tp::cli::register_accuracy);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

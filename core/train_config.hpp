@@ -1,0 +1,57 @@
+// train_config.hpp — one training configuration (parallelism, batch, recomputation, optimizer
+// sharding) and the rules that make it runnable.
+//
+// Rank order follows Megatron-Core (tensor fastest, then context, then data, then pipeline), and
+// expert parallelism lives inside the data-parallel x context-parallel group (Megatron MoE), so
+// EP does not multiply the GPUs a model replica needs.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "hardware.hpp"
+#include "model.hpp"
+#include "result.hpp"
+
+namespace tp {
+
+enum class Recompute { none, selective, full };
+// none/distributed: Megatron (fp32 main gradients; the distributed optimizer shards fp32 master
+// weights and Adam moments over DP x CP). zero1-3: DeepSpeed ZeRO stages (Rajbhandari et al. 2020).
+// fsdp: PyTorch FSDP / FSDP2 full shard with bf16 compute and fp32 sharded parameters.
+enum class OptimizerSharding { none, distributed, zero1, zero2, zero3, fsdp };
+
+struct TrainConfig {
+    int tp = 1, pp = 1, cp = 1, ep = 1;
+    int vp = 1;                    // virtual pipeline stages per GPU (1 = not interleaved)
+    int mbs = 1;                   // micro-batch size (sequences)
+    int gbs = 0;                   // global batch size (sequences)
+    int seq = 4096;                // tokens per sequence
+    int nodes = 1, gpus_per_node = 8;
+    Precision precision = Precision::bf16;
+    Recompute recompute = Recompute::selective;
+    int recompute_layers = 0;      // full recompute: layers per pipeline stage recomputed (0 = all)
+    bool sequence_parallel = true; // Megatron sequence parallelism whenever tp > 1 (Korthikanti et al. 2022)
+    bool flash_attention = true;   // fused attention stores no s x s scores (Dao et al. 2022)
+    OptimizerSharding sharding = OptimizerSharding::distributed;
+    double memory_margin = 0.05;   // fraction of the reported capacity kept free when judging `fits`
+    int gpus() const { return nodes * gpus_per_node; }
+};
+
+// Derived sizes of a valid configuration.
+struct ParallelLayout {
+    int gpus = 0;
+    int dp = 0;            // data-parallel replicas: gpus / (tp * pp * cp)
+    int microbatches = 0;  // per pipeline per step: gbs / (mbs * dp)
+};
+
+// The configuration's rules, checked in a fixed order; the error names the rule that failed
+// ("--tp 3: attention heads 32 are not divisible by TP", ...).
+Result<ParallelLayout> train_config_check(const ModelSpec& m, const TrainConfig& c);
+
+Result<Recompute> recompute_parse(std::string_view text);
+const char* recompute_name(Recompute r);
+Result<OptimizerSharding> sharding_parse(std::string_view text);
+const char* sharding_name(OptimizerSharding s);
+
+}  // namespace tp

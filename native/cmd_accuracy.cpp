@@ -1,0 +1,55 @@
+// trainplan accuracy: reads the ground-truth CSVs and prints predicted vs published per file
+// (--markdown: the whole report, committed as docs/accuracy.md; --fit: re-fits the constants).
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "accuracy.hpp"
+#include "cli_common.hpp"
+#include "commands.hpp"
+#include "text.hpp"
+
+namespace tp::cli {
+
+namespace {
+struct AccuracyFlags {
+    std::string data = TRAINPLAN_GROUND_TRUTH;
+    bool markdown = false, fit = false;
+};
+}  // namespace
+
+Runner register_accuracy(CLI::App& app) {
+    auto f = std::make_shared<AccuracyFlags>();
+    app.add_option("--data", f->data, "The ground_truth folder of the shared data")->capture_default_str();
+    app.add_flag("--markdown", f->markdown, "Print the full report as Markdown (docs/accuracy.md)");
+    app.add_flag("--fit", f->fit, "Fit the calibration constants on the calibration rows and print them");
+    return [f]() {
+        std::map<std::string, std::string> files;
+        for (const std::string& name : accuracy_input_files()) {
+            Result<std::string> text = read_text_file(f->data + "/" + name);
+            if (!text) return fail(text.error());
+            files[name] = *text;
+        }
+        Calibration k = default_calibration();
+        if (f->fit) {
+            Result<Calibration> fitted = accuracy_fit(files, k);
+            if (!fitted) return fail(fitted.error());
+            k = *fitted;
+            std::cout << "fitted constants (paste into core/estimate.hpp):\n"
+                      << "  gemm_efficiency_bf16 = " << format_fixed(k.gemm_efficiency_bf16, 3) << "\n"
+                      << "  gemm_efficiency_fp8 = " << format_fixed(k.gemm_efficiency_fp8, 3) << "\n"
+                      << "  gemm_width_half = " << format_fixed(k.gemm_width_half, 0) << "\n"
+                      << "  attention_efficiency = " << format_fixed(k.attention_efficiency, 3) << "\n"
+                      << "  elementwise_passes = " << format_fixed(k.elementwise_passes, 1) << "\n"
+                      << "  tp_comm_exposed = " << format_fixed(k.tp_comm_exposed, 3) << "\n"
+                      << "  cuda_context_gib = " << format_fixed(k.cuda_context_gib, 2) << "\n"
+                      << "  allocator_fraction = " << format_fixed(k.allocator_fraction, 3) << "\n\n";
+        }
+        Result<AccuracyReport> report = accuracy_run(files, k);
+        if (!report) return fail(report.error());
+        std::cout << (f->markdown ? accuracy_markdown(*report, k) : accuracy_text(*report));
+        return 0;
+    };
+}
+
+}  // namespace tp::cli

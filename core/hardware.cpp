@@ -42,7 +42,7 @@ const std::vector<GpuSpec>& gpu_catalog() {
         {"a100-80gb-pcie", {"NVIDIA-A100-80GB-PCIe", "a100-pcie", "a100-pcie-80gb"},
          79.15, 80, 312, 0, 1935, 32, 100, 8, 0, "PCIe Gen4 between GPUs"},
         {"h100-sxm", {"NVIDIA-H100-80GB-HBM3", "NVIDIA-H100-SXM5-80GB", "H100-SXM5-80GB", "h100", "h100-sxm5", "h100_80gb"},
-         79.65, 80, 989.5, 1979, 3350, 450, 400, 8, 0, "H100 SXM5 80GB (DGX H100); 81,559 MiB reported"},
+         81559.0 / 1024, 80, 989.5, 1979, 3350, 450, 400, 8, 0, "H100 SXM5 80GB (DGX H100); 81,559 MiB reported"},
         {"h100-sxm-96gb", {"h100-96gb", "h100-hbm2e-96gb"},
          95.0, 96, 989.5, 1979, 3350, 450, 400, 8, 0, "Grand Teton H100 96GB HBM2e at 500 W (torchtitan benchmarks)"},
         {"h100-pcie", {"NVIDIA-H100-PCIe", "h100-pcie-80gb"},

@@ -38,6 +38,16 @@ json_key "estimate mixtral active" '(.active_params / 1e9 * 10 | round) == 129' 
 json_key "estimate hf-config" '.params == 124439808' estimate --hf-config "$HERE/../data/hf/gpt2.json" --json
 json_key "generate json" '.name == "gpt3_5.0b" and .max_steps == 71525 and .gbs == 2048 and .tp == 2' \
     generate --model-size-b 5.0 --model-family gpt3 --nodes 20 --days 6 --tokens-b 300 --json
+json_key "estimate contract keys" '[.tp, .pp, .cp, .ep, .dp, .mbs, .gbs] == [8, 2, 1, 1, 4, 1, 256] and .vp == null and .recompute == "selective"
+    and (.memory_gib | keys) == ["activations", "gradients", "optimizer", "other", "total", "weights"]
+    and (.memory_gib.total - (.memory_gib.weights + .memory_gib.gradients + .memory_gib.optimizer + .memory_gib.activations + .memory_gib.other) | fabs) < 1e-6
+    and (.fits | type) == "boolean" and .step_time_s > 0 and .tokens_per_s_per_gpu > 0 and .model_tflops_per_gpu > 0 and .mfu > 0 and .mfu < 1' \
+    estimate --model llama3-70b --gpu h100-sxm --nodes 8 --tp 8 --pp 2 --gbs 256 --json
+json_key "estimate vp and fp8" '.vp == 5 and .precision == "fp8" and .memory_detail_gib.fp8_weight_copies > 0' \
+    estimate --model llama3-70b --gpu h100 --nodes 8 --tp 8 --pp 4 --vp 5 --gbs 128 --precision fp8 --json
+json_key "estimate does not fit" '.fits == false and .memory_gib.total > .usable_gib' estimate --model llama3-70b --gpu a100-40gb --gbs 8 --json
+json_key "estimate vendor gpu alias" '.gpu == "a100-80gb-pcie"' estimate --model llama3-8b --gpu NVIDIA-A100-80GB-PCIe --json
+expect_ok "estimate text breakdown" "activations" estimate --model llama3-8b --gbs 64
 out_dir="$(mktemp -d)"
 "$TP" generate --model-size-b 5 --nodes 20 --days 6 --output-dir "$out_dir" 2>/dev/null
 grep -q "name: gpt3_5b" "$out_dir/base_cfg_5b.yaml"; check "generate writes base_cfg_5b.yaml" $?
@@ -50,6 +60,13 @@ expect_fail "unknown preset" "unknown preset 'llama9'" estimate --model llama9 -
 expect_fail "missing config file" "/nonexistent/config.json: cannot open file" estimate --hf-config /nonexistent/config.json
 expect_fail "malformed config" "bad_syntax.json: invalid JSON at line 3" estimate --hf-config "$HERE/../data/hf/bad_syntax.json"
 expect_fail "unsupported config" "multi-head latent attention" estimate --hf-config "$HERE/../data/hf/deepseek_v3.json"
+expect_fail "tp does not divide heads" "--tp 3: attention heads 32 are not divisible by TP" estimate --model llama3-8b --tp 3 --gpus-per-node 6 --gbs 12
+expect_fail "gbs rule" "--gbs 12: global batch is not divisible by MBS x DP = 1 x 8" estimate --model llama3-8b --gbs 12
+expect_fail "ep larger than experts" "EP is larger than the 8 experts" estimate --model mixtral-8x7b --nodes 2 --ep 16 --gbs 16
+expect_fail "cp does not divide seq" "--cp 2: sequence 4098 is not divisible by 2 x CP" estimate --model llama3-8b --cp 2 --seq 4098 --gbs 4
+expect_fail "bad recompute" "--recompute: 'some' is not one of none, selective, full" estimate --model llama3-8b --recompute some
+expect_fail "fp8 on a100" "no FP8 tensor cores" estimate --model llama3-8b --gpu a100-80gb --precision fp8 --gbs 8
+expect_fail "accuracy data missing" "cannot open file" accuracy --data /nonexistent
 expect_fail "size outside tables" "must be smaller than 1105B" generate --model-size-b 5000
 expect_fail "bad size text" "--model-size-b: 'five' is not a number" generate --model-size-b five
 expect_fail "unknown gpu" "unknown GPU 'h900'" recommend --gpus 8 --days 1 --gpu h900

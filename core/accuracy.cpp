@@ -219,14 +219,14 @@ void read_measured_memory(const CsvTable& t, Collector& out) {
         } else if (id == "mem13" || id == "mem14") {
             out.skip(label, AccuracyKind::memory, "same measurement as a torchtitan_benchmarks_throughput_memory.csv row (counted there)");
         } else {
-            const std::string notes = t.field(r, "notes");
-            std::string reason = "configuration not stated in full (";
-            if (t.field(r, "seq_len").empty()) reason += "sequence length, ";
-            if (t.field(r, "micro_batch").empty()) reason += "micro-batch, ";
-            if (contains(t.field(r, "activation_recompute"), "unknown") || t.field(r, "activation_recompute").empty()) reason += "recomputation, ";
-            reason.resize(reason.size() - 2);
-            reason += ")";
+            std::string missing;
+            if (t.field(r, "seq_len").empty()) missing += ", sequence length";
+            if (t.field(r, "micro_batch").empty()) missing += ", micro-batch";
+            if (contains(t.field(r, "activation_recompute"), "unknown") || t.field(r, "activation_recompute").empty()) missing += ", recomputation";
+            std::string reason = missing.empty() ? "configuration not stated in full" : "not stated: " + missing.substr(2);
             if (id == "mem01" || id == "mem02") reason = "a single stage of start-up (context / weights only), not a training step";
+            if (id == "mem03") reason = "fp32 training on a V100 (no V100 in the catalog; trainplan models bf16/fp8 mixed precision)";
+            if (id == "mem11") reason = "Qwen3-30B-A3B has no preset yet, and the GPU and data-parallel size are not stated";
             if (id == "mem15" || id == "mem16") reason = "fit/no-fit report without the full configuration";
             out.skip(label, AccuracyKind::memory, reason);
         }

@@ -546,6 +546,18 @@ std::string signed_pct(double e) { return (e >= 0 ? "+" : "") + format_fixed(100
 std::string value(double v) { return v >= 100 ? format_fixed(v, 0) : format_fixed(v, v >= 10 ? 1 : 2); }
 }  // namespace
 
+std::vector<CalibrationField> calibration_fields(const Calibration& k) {
+    return {{"gemm_efficiency_bf16", format_fixed(k.gemm_efficiency_bf16, 3)},
+            {"gemm_efficiency_fp8", format_fixed(k.gemm_efficiency_fp8, 3)},
+            {"gemm_width_half", format_fixed(k.gemm_width_half, 0)},
+            {"attention_efficiency", format_fixed(k.attention_efficiency, 3)},
+            {"elementwise_passes", format_fixed(k.elementwise_passes, 1)},
+            {"tp_comm_exposed", format_fixed(k.tp_comm_exposed, 3)},
+            {"collective_efficiency", format_fixed(k.collective_efficiency, 3)},
+            {"cuda_context_gib", format_fixed(k.cuda_context_gib, 2)},
+            {"allocator_fraction", format_fixed(k.allocator_fraction, 3)}};
+}
+
 std::string accuracy_text(const AccuracyReport& r) {
     std::ostringstream o;
     char line[256];
@@ -582,16 +594,8 @@ std::string accuracy_markdown(const AccuracyReport& r, const Calibration& k) {
         o << "| " << s.file << " | " << (s.kind == AccuracyKind::memory ? "memory" : "throughput") << " | " << s.used << " | "
           << s.not_used << " | " << (s.used ? pct(s.median_abs_error) : "-") << " | " << (s.used ? pct(s.worst_abs_error) : "-") << " |\n";
     }
-    o << "\n## Calibration constants in use\n\n| constant | value |\n|---|---:|\n"
-      << "| gemm_efficiency_bf16 | " << format_fixed(k.gemm_efficiency_bf16, 3) << " |\n"
-      << "| gemm_efficiency_fp8 | " << format_fixed(k.gemm_efficiency_fp8, 3) << " |\n"
-      << "| gemm_width_half | " << format_fixed(k.gemm_width_half, 0) << " |\n"
-      << "| attention_efficiency | " << format_fixed(k.attention_efficiency, 3) << " |\n"
-      << "| elementwise_passes | " << format_fixed(k.elementwise_passes, 1) << " |\n"
-      << "| tp_comm_exposed | " << format_fixed(k.tp_comm_exposed, 3) << " |\n"
-      << "| collective_efficiency | " << format_fixed(k.collective_efficiency, 3) << " |\n"
-      << "| cuda_context_gib | " << format_fixed(k.cuda_context_gib, 2) << " |\n"
-      << "| allocator_fraction | " << format_fixed(k.allocator_fraction, 3) << " |\n";
+    o << "\n## Calibration constants in use\n\n| constant | value |\n|---|---:|\n";
+    for (const CalibrationField& f : calibration_fields(k)) o << "| " << f.name << " | " << f.value << " |\n";
     std::string current;
     for (const AccuracyRow& row : r.rows) {
         if (row.file != current) {

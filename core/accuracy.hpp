@@ -59,6 +59,10 @@ Result<AccuracyReport> accuracy_run(const std::map<std::string, std::string>& fi
 // calibration rows only. Returns the fitted constants.
 Result<Calibration> accuracy_fit(const std::map<std::string, std::string>& files, const Calibration& start);
 
+// The constants by name with the digits they are quoted with (the report and `--fit` print these).
+struct CalibrationField { const char* name; std::string value; };
+std::vector<CalibrationField> calibration_fields(const Calibration& k);
+
 std::string accuracy_markdown(const AccuracyReport& r, const Calibration& k);
 std::string accuracy_text(const AccuracyReport& r);
 

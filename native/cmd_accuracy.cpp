@@ -7,7 +7,6 @@
 #include "accuracy.hpp"
 #include "cli_common.hpp"
 #include "commands.hpp"
-#include "text.hpp"
 
 namespace tp::cli {
 
@@ -35,15 +34,9 @@ Runner register_accuracy(CLI::App& app) {
             Result<Calibration> fitted = accuracy_fit(files, k);
             if (!fitted) return fail(fitted.error());
             k = *fitted;
-            std::cout << "fitted constants (paste into core/estimate.hpp):\n"
-                      << "  gemm_efficiency_bf16 = " << format_fixed(k.gemm_efficiency_bf16, 3) << "\n"
-                      << "  gemm_efficiency_fp8 = " << format_fixed(k.gemm_efficiency_fp8, 3) << "\n"
-                      << "  gemm_width_half = " << format_fixed(k.gemm_width_half, 0) << "\n"
-                      << "  attention_efficiency = " << format_fixed(k.attention_efficiency, 3) << "\n"
-                      << "  elementwise_passes = " << format_fixed(k.elementwise_passes, 1) << "\n"
-                      << "  tp_comm_exposed = " << format_fixed(k.tp_comm_exposed, 3) << "\n"
-                      << "  cuda_context_gib = " << format_fixed(k.cuda_context_gib, 2) << "\n"
-                      << "  allocator_fraction = " << format_fixed(k.allocator_fraction, 3) << "\n\n";
+            std::cout << "fitted constants (paste into core/estimate.hpp):\n";
+            for (const CalibrationField& field : calibration_fields(k)) std::cout << "  " << field.name << " = " << field.value << "\n";
+            std::cout << "\n";
         }
         Result<AccuracyReport> report = accuracy_run(files, k);
         if (!report) return fail(report.error());

@@ -72,8 +72,9 @@ struct StepTime {
     double optimizer = 0;  // Adam update (memory-bound)
     double total = 0;
 };
+// `memory` is memory_estimate() of the same configuration (its parameters per GPU size the DP traffic).
 StepTime step_time_estimate(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig& c, const ParallelLayout& layout,
-                            const Calibration& k = default_calibration());
+                            const MemoryBreakdown& memory, const Calibration& k = default_calibration());
 
 // [SECTION] estimate()
 struct Estimate {

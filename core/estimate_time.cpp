@@ -54,7 +54,7 @@ LayerWork layer_work(const ModelSpec& m, const TrainConfig& c, bool moe) {
 }  // namespace
 
 StepTime step_time_estimate(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig& c, const ParallelLayout& layout,
-                            const Calibration& k) {
+                            const MemoryBreakdown& memory, const Calibration& k) {
     StepTime out;
     const int layers = m.layers + m.decoder_layers, per_stage = layers / c.pp;
     const double tokens = double(c.mbs) * c.seq / c.cp;
@@ -141,8 +141,7 @@ StepTime step_time_estimate(const ModelSpec& m, const GpuSpec& gpu, const TrainC
     const double bubble_mb = double(c.pp - 1) / c.vp;
 
     // --- Data parallelism over DP x CP ranks (Megatron: gradients reduced over DP x CP).
-    const MemoryBreakdown mem = memory_estimate(m, c, layout, k);
-    const double params = mem.params_per_gpu;
+    const double params = memory.params_per_gpu;
     const double n = double(layout.dp) * c.cp;
     double dp_exposed = 0, fsdp_mb = 0;
     if (n > 1) {
@@ -201,7 +200,7 @@ Result<Estimate> estimate(const ModelSpec& m, const GpuSpec& gpu, const TrainCon
     e.capacity_bytes = gpu.memory_gib * kGiB;
     e.usable_bytes = e.capacity_bytes * (1.0 - c.memory_margin);
     e.fits = e.memory.total <= e.usable_bytes;
-    e.time = step_time_estimate(m, gpu, c, e.layout, k);
+    e.time = step_time_estimate(m, gpu, c, e.layout, e.memory, k);
     const double tokens = double(c.gbs) * c.seq;
     e.tokens_per_s_per_gpu = tokens / e.time.total / e.layout.gpus;
     e.model_tflops_per_gpu = model_training_flops_per_token(m, c.seq) * e.tokens_per_s_per_gpu / kTera;

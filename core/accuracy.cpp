@@ -104,6 +104,10 @@ bool mpt_model(const std::string& size, int seq, ModelSpec& m) {
     return false;
 }
 
+// PyTorch's peak "reserved" memory (torch.cuda.max_memory_reserved, what torchtitan logs) counts the
+// caching allocator's segments, not the CUDA context and library workspaces outside it.
+double allocator_reserved_gib(const MemoryBreakdown& mem) { return (mem.total - mem.cuda_context) / kGiB; }
+
 struct Collector {
     AccuracyReport& report;
     const Calibration& k;
@@ -211,11 +215,11 @@ void read_measured_memory(const CsvTable& t, Collector& out) {
             ModelSpec m = *model_preset_find("llama3-8b");
             TrainConfig c;
             c.gpus_per_node = 4, c.cp = 2, c.mbs = 1, c.gbs = 2, c.seq = 8192, c.recompute = Recompute::full;
-            c.sharding = OptimizerSharding::fsdp;
+            c.sharding = OptimizerSharding::fsdp, c.framework = Framework::torchtitan;
             Estimate e;
             if (!out.run(label, AccuracyKind::memory, m, gpu_or_die("h100-sxm-96gb"), c, e)) continue;
             out.add(label + " FSDP2 CP2 full AC s8192", AccuracyKind::memory, AccuracyRole::holdout, "peak reserved, GiB",
-                    num(t.field(r, "value")), e.memory.total / kGiB);
+                    num(t.field(r, "value")), allocator_reserved_gib(e.memory));
         } else if (id == "mem13" || id == "mem14") {
             out.skip(label, AccuracyKind::memory, "same measurement as a torchtitan_benchmarks_throughput_memory.csv row (counted there)");
         } else {
@@ -253,8 +257,12 @@ void read_torchtitan(const CsvTable& t, Collector& out) {
         const std::string ac = t.field(r, "activation_checkpointing");
         c.recompute = contains(ac, "full") ? Recompute::full : contains(ac, "none") ? Recompute::none : Recompute::selective;
         c.precision = contains(tech, "Float8") || contains(tech, "float8") ? Precision::fp8 : Precision::bf16;
-        c.sharding = OptimizerSharding::fsdp;
+        c.sharding = OptimizerSharding::fsdp, c.framework = Framework::torchtitan;
         c.sequence_parallel = true;
+        c.async_tp = contains(tech, "AsyncTP") || contains(tech, "Async TP") || contains(tech, "async TP");
+        // torchtitan compiles the loss along with the model since early 2025 (components/loss.py); the
+        // 2024-12 benchmarks compiled the transformer blocks only.
+        c.compiled_loss = contains(t.field(r, "source_doc"), "2025") && contains(tech, "compile");
         const std::string label = model + " " + tech + " " + config_label("", c);
         ModelSpec m = *model_preset_find(preset);
         if (contains(model, "Llama 2 13B")) m = *model_preset_find("llama2-13b");
@@ -267,7 +275,7 @@ void read_torchtitan(const CsvTable& t, Collector& out) {
         if (mem > 0) {
             // Calibration for the memory constants: table 1 (Llama 3.1 8B, FSDP on 8 GPUs).
             const AccuracyRole role = t.field(r, "table") == "1" ? AccuracyRole::calibration : AccuracyRole::holdout;
-            out.add(label, AccuracyKind::memory, role, "peak reserved, GiB", mem, e.memory.total / kGiB);
+            out.add(label, AccuracyKind::memory, role, "peak reserved, GiB", mem, allocator_reserved_gib(e.memory));
         }
         const double tps = num(t.field(r, "tps_per_gpu"), -1);
         if (tps > 0) out.add(label, AccuracyKind::throughput, AccuracyRole::holdout, "tokens/s/GPU", tps, e.tokens_per_s_per_gpu);

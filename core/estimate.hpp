@@ -43,6 +43,7 @@ struct MemoryBreakdown {
     double activations_per_layer = 0;   // one layer, one micro-batch
     double inflight_microbatches = 0;   // micro-batches whose activations the stage holds (interleaving included)
     double logits = 0;                  // output layer and loss (last stage, or the only one)
+    double recompute_transient = 0;     // one recomputed layer's activations and their gradients during backward
     double params_per_gpu = 0;          // parameters held by this GPU's stage before optimizer sharding
 };
 

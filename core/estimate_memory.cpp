@@ -1,5 +1,6 @@
 // Memory per GPU. Sources next to each term; units are bytes.
 #include <algorithm>
+#include <vector>
 
 #include "estimate.hpp"
 
@@ -36,6 +37,21 @@ double activation_bytes_per_layer(const ModelSpec& m, const TrainConfig& c, bool
     // input lives in the sequence-parallel region, so Megatron stores it sharded over t).
     if (recomputed) return 2 * s * b * h / replicated_div;
 
+    const double q = double(m.heads) * m.head_dim, kv = double(m.kv_heads) * m.head_dim, a = m.heads;
+    if (c.framework == Framework::torchtitan && c.recompute == Recompute::selective && !moe_layer) {
+        // torchtitan per-op selective activation checkpointing (torchtitan/models/llama3 parallelize,
+        // `_custom_policy`: save the outputs of matmuls, SDPA and reduce-scatters, "except every second
+        // mm"). Kept in bf16: the block input, the 1st, 3rd, 5th, ... matmul outputs in forward order
+        // (Q, K, V, O, FC1 [, FC3], FC2), the SDPA output and its fp32 log-sum-exp. Everything else is
+        // recomputed in backward. (MoE layers use grouped GEMMs outside that list: the Megatron count below.)
+        std::vector<double> matmuls = {q, kv, kv, h, double(m.ffn)};
+        if (m.mlp == MlpKind::gated) matmuls.push_back(double(m.ffn));
+        matmuls.push_back(h);
+        double saved = 2 * s * b * h / replicated_div + 2 * s * b * q / t + 4.0 * a * s * b / t;
+        for (size_t i = 0; i < matmuls.size(); i += 2) saved += 2 * s * b * matmuls[i] / t;
+        return saved;
+    }
+
     // Korthikanti Sec. 4.1 breakdown, generalised. Replicated region (divided by t only with SP):
     // two norm inputs (2sbh each), the norm outputs that feed QKV and FC1 (2sbh each), two dropout masks (sbh each).
     double region = 2 * s * b * h + 2 * s * b * h + linear_input * s * b * h + linear_input * s * b * h;
@@ -44,7 +60,6 @@ double activation_bytes_per_layer(const ModelSpec& m, const TrainConfig& c, bool
 
     // Attention (sharded over t): Q and K for QK^T, V, and the input of the output projection.
     // GQA stores K and V at the key/value width (Ainslie et al. 2023).
-    const double q = double(m.heads) * m.head_dim, kv = double(m.kv_heads) * m.head_dim, a = m.heads;
     double attention = 2 * s * b * q + 2 * s * b * kv + 2 * s * b * kv + 2 * s * b * q;
     if (fp8) attention += s * b * q;  // the projection input is also kept as an FP8 copy
     const bool store_scores = !c.flash_attention && c.recompute == Recompute::none;
@@ -132,12 +147,19 @@ MemoryBreakdown memory_estimate(const ModelSpec& m, const TrainConfig& c, const 
     // ZeRO (Rajbhandari et al. 2020, Sec. 5 and Fig. 1, K = 12): weights 2, gradients 2, optimizer 12;
     // stage 1 shards the optimizer, 2 also gradients, 3 also weights, over N_d = DP x CP.
     // FSDP (PyTorch FSDP2 mixed precision): fp32 sharded parameters 4, fp32 sharded gradients 4, Adam 8,
-    // plus bf16 unsharded parameters of the layer being computed and the one prefetched, and bf16
-    // unsharded gradients of one layer before its reduce-scatter.
+    // plus bf16 unsharded parameters of the layer being computed and the one prefetched, and one layer's
+    // unsharded gradients in bf16 and in fp32 for the reduce-scatter (torchtitan's default reduce dtype).
     const double shard = double(layout.dp) * c.cp;
     const double expert_shard = std::max(1.0, shard / c.ep);
     const double dense = p.dense, expert = p.expert;
-    const double layer_params = per_stage > 0 ? p.total() / per_stage : 0;
+    // FSDP gathers one transformer block at a time (the largest one: an MoE block's experts over EP).
+    const LayerParams block = model_layer_params(m, 0);
+    double layer_params = block.total() / c.tp;
+    if (m.moe.enabled()) {
+        const LayerParams moe_block = model_layer_params(m, std::max(1, m.moe.layer_freq) - 1);
+        const double routed = moe_block.routed_experts / c.ep;
+        layer_params = std::max(layer_params, (moe_block.total() - moe_block.routed_experts + routed) / c.tp);
+    }
     switch (c.sharding) {
         case OptimizerSharding::none:
             out.weights = 2 * (dense + expert), out.gradients = 4 * (dense + expert), out.optimizer = 12 * (dense + expert);
@@ -159,7 +181,7 @@ MemoryBreakdown memory_estimate(const ModelSpec& m, const TrainConfig& c, const 
         case OptimizerSharding::fsdp: {
             const double sharded = dense / shard + expert / expert_shard;
             out.weights = 4 * sharded + 2 * 2 * layer_params;
-            out.gradients = 4 * sharded + 2 * layer_params;
+            out.gradients = 4 * sharded + (2 + 4) * layer_params;  // bf16 unsharded, cast to fp32 for the reduce-scatter
             out.optimizer = 8 * sharded;
             break;
         }
@@ -185,24 +207,41 @@ MemoryBreakdown memory_estimate(const ModelSpec& m, const TrainConfig& c, const 
         return per_mb * microbatches;
     };
     out.activations_per_layer = m.moe.enabled() ? std::max(dense_layer, moe_layer) : dense_layer;
+    // Backward of a recomputed layer (full, or torchtitan's per-op SAC) rebuilds that layer's activations
+    // and holds their gradients beside them: two layers' worth of the stored-everything count, one at a
+    // time (Chen et al. 2016, "Training Deep Nets with Sublinear Memory Cost", Sec. 3: the peak adds the
+    // segment being recomputed).
+    const bool recomputes = c.recompute == Recompute::full ||
+                            (c.recompute == Recompute::selective && c.framework == Framework::torchtitan);
+    if (recomputes) {
+        TrainConfig stored = c;
+        stored.recompute = Recompute::none, stored.framework = Framework::megatron;
+        out.recompute_transient = 2.0 * activation_bytes_per_layer(m, stored, m.moe.enabled(), false);
+    }
     const double s = double(c.seq) / c.cp, b = c.mbs, h = m.hidden, t = c.tp;
     // Output layer and loss, Korthikanti Sec. 4.3 (the delta_{p=1} term): 4sbh/t (final norm, output
-    // layer input) + 4sbv/t (fp32 logits of the vocabulary-parallel cross entropy). PyTorch-native losses
-    // (FSDP jobs, torchtitan) keep bf16 logits, their fp32 upcast and the fp32 log-softmax: 10 bytes per logit.
-    const double logit_bytes = c.sharding == OptimizerSharding::fsdp ? 10.0 : 4.0;
+    // layer input) + 4sbv/t (fp32 logits of Megatron's fused vocabulary-parallel cross entropy).
+    // torchtitan's eager loss (F.cross_entropy(pred.float(), ...)): backward starts with the saved fp32
+    // log-softmax, the fp32 gradient of the NLL and the fp32 gradient of log-softmax alive at once: 12 bytes
+    // per logit (forward peaks lower, at bf16 + fp32 copy + fp32 log-softmax = 10). Compiled, the loss keeps
+    // the bf16 logits and writes a bf16 gradient: 4 bytes. With TP the logits are vocabulary-sharded
+    // (Megatron vocab-parallel, torchtitan loss_parallel).
+    double logit_bytes = 4.0;
+    if (c.framework == Framework::torchtitan) logit_bytes = c.compiled_loss ? 4.0 : 12.0;
     out.logits = 4 * s * b * h / t + logit_bytes * s * b * m.vocab / t;
     // Embedding dropout of every in-flight micro-batch on the first stage (sbh p / t, Sec. 4.3).
     const double embedding = m.dropout ? s * b * h * out.inflight_microbatches / (c.sequence_parallel && c.tp > 1 ? t : 1.0) : 0.0;
     double first_stage = stage_activations(0, out.inflight_microbatches) + embedding;
     if (c.pp == 1) first_stage += out.logits;
     const double last_stage = c.pp > 1 ? stage_activations(layers - per_stage, 1.0) + out.logits : 0.0;
-    out.activations = std::max(first_stage, last_stage);
+    out.activations = std::max(first_stage, last_stage) + out.recompute_transient;
 
     // --- Other: CUDA context and library workspaces (calibrated constant), TransformerEngine's FP8 copy of
     // every GEMM weight and its transpose (Micikevicius et al. 2022; TE caches both across micro-batches:
     // 2 bytes per GEMM parameter), and caching-allocator fragmentation as a fraction of activations.
     out.cuda_context = k.cuda_context_gib * kGiB;
-    out.fp8_weight_copies = c.precision == Precision::fp8 && c.sharding != OptimizerSharding::fsdp ? 2.0 * p.linear : 0.0;
+    const bool transformer_engine = c.framework == Framework::megatron && c.sharding != OptimizerSharding::fsdp;
+    out.fp8_weight_copies = c.precision == Precision::fp8 && transformer_engine ? 2.0 * p.linear : 0.0;
     out.allocator = k.allocator_fraction * out.activations;
     out.other = out.cuda_context + out.fp8_weight_copies + out.allocator;
     out.total = out.weights + out.gradients + out.optimizer + out.activations + out.other;

@@ -84,7 +84,17 @@ StepTime step_time_estimate(const ModelSpec& m, const GpuSpec& gpu, const TrainC
     const int moe_layers = m.moe.enabled() ? per_stage / std::max(1, m.moe.layer_freq) : 0;
     const int recomputed = c.recompute == Recompute::full ? (c.recompute_layers > 0 ? std::min(c.recompute_layers, per_stage) : per_stage) : 0;
     // Without flash attention, selective recomputation re-runs the attention core's forward (Korthikanti Sec. 4.3).
-    const double selective_extra = (c.recompute == Recompute::selective && !c.flash_attention) ? dense.attention_flops / attention_rate : 0.0;
+    double selective_extra = (c.recompute == Recompute::selective && !c.flash_attention) ? dense.attention_flops / attention_rate : 0.0;
+    if (c.recompute == Recompute::selective && c.framework == Framework::torchtitan) {
+        // torchtitan per-op SAC re-runs every second matmul (K, O, FC3 of a gated layer; K, O of a GeLU one)
+        // and every element-wise op in backward; SDPA is saved (see activation_bytes_per_layer).
+        const double q = double(m.heads) * m.head_dim, kv = double(m.kv_heads) * m.head_dim, h = m.hidden;
+        const double ffn_mats = m.mlp == MlpKind::gated ? 3.0 : 2.0;
+        const double all = h * (2 * q + 2 * kv) + ffn_mats * h * m.ffn;
+        const double rerun = h * kv + h * q + (m.mlp == MlpKind::gated ? h * m.ffn : 0.0);
+        selective_extra = rerun / all * dense.gemm_flops / layer_gemm_rate +
+                          k.elementwise_passes * dense.elementwise_bytes / hbm;
+    }
     double stage_compute = 0;
     for (int i = 0; i < per_stage; ++i) {
         const bool is_moe = i < moe_layers;
@@ -106,7 +116,11 @@ StepTime step_time_estimate(const ModelSpec& m, const GpuSpec& gpu, const TrainC
         const double buffer = tokens * m.hidden * 2.0;
         const double bw = group_bandwidth(gpu, c, c.tp, 1) * k.collective_efficiency;
         const double per_layer = 8.0 * (c.tp - 1.0) / c.tp * buffer / bw;
-        tp_mb = k.tp_comm_exposed * (per_stage * per_layer + recomputed * per_layer / 2.0);
+        // torchtitan's DTensor TP issues its collectives between GEMMs (fully exposed) unless async TP
+        // decomposes them into overlapped chunks (torchtitan asyncTP benchmark, 2025-06).
+        const bool overlapped = c.framework == Framework::megatron || c.async_tp;
+        const double exposed = overlapped ? k.tp_comm_exposed : 1.0;
+        tp_mb = exposed * (per_stage * per_layer + recomputed * per_layer / 2.0);
     }
     // --- Context parallelism (ring attention, Megatron-Core CP): each layer passes K and V chunks around
     // the ring (cp-1 steps) forward, and K, V plus their gradients backward; overlapped with attention.

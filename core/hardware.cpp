@@ -14,7 +14,10 @@ namespace tp {
 //        94 GB HBM3 3,900 GB/s. NVLink 4 900 GB/s bidirectional (450 per direction).
 //        DGX H100: 8x 400 Gb/s = 400 GB/s per node.
 //  H100 96GB: Meta Grand Teton H100 with HBM2e (96 GB, 500 W) used by torchtitan's benchmarks;
-//        same SM count and peak as SXM, 95.0 GiB reported (gpu_reported_capacity.csv).
+//        95.0 GiB reported (gpu_reported_capacity.csv). "Non-standard ... HBM2e and limited to a lower
+//        TDP. The actual peak TFLOPs should be between SXM and NVL" (TorchTitan, arXiv:2410.06511):
+//        trainplan takes the midpoint, 912 BF16 / 1,824 FP8; HBM2e like the H100 PCIe's but six stacks
+//        (96 GB): 6 x 410 GB/s = 2,460 GB/s (derived, not published).
 //  H200: H200 datasheet — H100 SXM compute, 141 GB HBM3e 4,800 GB/s.
 //  B200: DGX B200 datasheet — 72 PFLOP/s FP8 training per 8 GPUs (sparse) = 4.5 PFLOP/s dense
 //        FP8, 2.25 BF16 per GPU; 180 GB HBM3e per GPU, 8 TB/s; NVLink 5 1.8 TB/s bidirectional.
@@ -44,7 +47,8 @@ const std::vector<GpuSpec>& gpu_catalog() {
         {"h100-sxm", {"NVIDIA-H100-80GB-HBM3", "NVIDIA-H100-SXM5-80GB", "H100-SXM5-80GB", "h100", "h100-sxm5", "h100_80gb"},
          81559.0 / 1024, 80, 989.5, 1979, 3350, 450, 400, 8, 0, "H100 SXM5 80GB (DGX H100); 81,559 MiB reported"},
         {"h100-sxm-96gb", {"h100-96gb", "h100-hbm2e-96gb"},
-         95.0, 96, 989.5, 1979, 3350, 450, 400, 8, 0, "Grand Teton H100 96GB HBM2e at 500 W (torchtitan benchmarks)"},
+         95.0, 96, 912, 1824, 2460, 450, 400, 8, 0,
+         "Grand Teton H100 96GB HBM2e at 500 W (torchtitan benchmarks); peak and bandwidth estimated"},
         {"h100-pcie", {"NVIDIA-H100-PCIe", "h100-pcie-80gb"},
          79.11, 80, 756, 1513, 2000, 64, 200, 8, 0, "PCIe Gen5 between GPUs (NVLink bridges pair GPUs only)"},
         {"h100-nvl", {"NVIDIA-H100-NVL"},

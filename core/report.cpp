@@ -101,6 +101,7 @@ std::string estimate_json(const ModelSpec& m, const GpuSpec& gpu, const TrainCon
     j["recompute_layers"] = c.recompute_layers;
     j["sequence_parallel"] = c.sequence_parallel && c.tp > 1;
     j["optimizer_sharding"] = sharding_name(c.sharding);
+    j["framework"] = framework_name(c.framework);
     const MemoryBreakdown& mem = e.memory;
     j["memory_gib"] = {{"weights", gib(mem.weights)},         {"gradients", gib(mem.gradients)},
                        {"optimizer", gib(mem.optimizer)},     {"activations", gib(mem.activations)},
@@ -111,6 +112,7 @@ std::string estimate_json(const ModelSpec& m, const GpuSpec& gpu, const TrainCon
                               {"activations_per_layer", gib(mem.activations_per_layer)},
                               {"inflight_microbatches", mem.inflight_microbatches},
                               {"logits", gib(mem.logits)},
+                              {"recompute_transient", gib(mem.recompute_transient)},
                               {"params_per_gpu", mem.params_per_gpu}};
     j["capacity_gib"] = gib(e.capacity_bytes);
     j["usable_gib"] = gib(e.usable_bytes);
@@ -143,14 +145,15 @@ std::string estimate_text(const ModelSpec& m, const GpuSpec& gpu, const TrainCon
            ", CP " + std::to_string(c.cp) + ", EP " + std::to_string(c.ep) + ", DP " + std::to_string(e.layout.dp) + ", MBS " +
            std::to_string(c.mbs) + ", GBS " + std::to_string(c.gbs) + " (" + std::to_string(e.layout.microbatches) +
            " micro-batches), seq " + std::to_string(c.seq) + ", recompute " + recompute_name(c.recompute) + ", optimizer " +
-           sharding_name(c.sharding) + "\n\n";
+           sharding_name(c.sharding) + ", " + framework_name(c.framework) + "\n\n";
     out += "memory per GPU (most loaded pipeline stage)\n";
     out += row("weights", gib(mem.weights), format_fixed(mem.params_per_gpu / 1e9, 3) + " B parameters on this GPU");
     out += row("gradients", gib(mem.gradients), "");
     out += row("optimizer", gib(mem.optimizer), std::string("Adam, sharding: ") + sharding_name(c.sharding));
     out += row("activations", gib(mem.activations), format_fixed(gib(mem.activations_per_layer) * 1024, 1) + " MiB per layer per micro-batch, " +
                                                       format_fixed(mem.inflight_microbatches, 2) + " micro-batches in flight, logits " +
-                                                      format_fixed(gib(mem.logits), 2) + " GiB");
+                                                      format_fixed(gib(mem.logits), 2) + " GiB, recompute " +
+                                                      format_fixed(gib(mem.recompute_transient), 2) + " GiB");
     out += row("other", gib(mem.other), "CUDA context " + format_fixed(gib(mem.cuda_context), 2) + ", FP8 weight copies " +
                                           format_fixed(gib(mem.fp8_weight_copies), 2) + ", allocator " + format_fixed(gib(mem.allocator), 2));
     out += row("total", gib(mem.total), std::string(e.fits ? "fits" : "DOES NOT FIT") + " in " + format_fixed(gib(e.usable_bytes), 2) +

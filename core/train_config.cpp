@@ -88,4 +88,12 @@ const char* sharding_name(OptimizerSharding s) {
     return "?";
 }
 
+Result<Framework> framework_parse(std::string_view text) {
+    if (text == "megatron") return Framework::megatron;
+    if (text == "torchtitan") return Framework::torchtitan;
+    return make_error(ErrorKind::invalid_argument, "--framework: '" + std::string(text) + "' is not one of megatron, torchtitan");
+}
+
+const char* framework_name(Framework f) { return f == Framework::torchtitan ? "torchtitan" : "megatron"; }
+
 }  // namespace tp

@@ -20,6 +20,14 @@ enum class Recompute { none, selective, full };
 // weights and Adam moments over DP x CP). zero1-3: DeepSpeed ZeRO stages (Rajbhandari et al. 2020).
 // fsdp: PyTorch FSDP / FSDP2 full shard with bf16 compute and fp32 sharded parameters.
 enum class OptimizerSharding { none, distributed, zero1, zero2, zero3, fsdp };
+// The training stack, where it changes memory or time for the same parallel layout:
+// megatron (Megatron-Core, NeMo): selective recomputation = the attention core only (Korthikanti et al.
+//   2022), fused vocabulary-parallel cross entropy, TransformerEngine FP8 with cached FP8 weights,
+//   tensor-parallel communication overlapped with GEMMs.
+// torchtitan (PyTorch native: FSDP2, DTensor TP): selective = per-op SAC (every other matmul output
+//   saved), eager cross entropy on an fp32 copy of the logits, torchao float8 (no cached weights),
+//   tensor-parallel collectives not overlapped unless async TP.
+enum class Framework { megatron, torchtitan };
 
 struct TrainConfig {
     int tp = 1, pp = 1, cp = 1, ep = 1;
@@ -34,6 +42,9 @@ struct TrainConfig {
     bool sequence_parallel = true; // Megatron sequence parallelism whenever tp > 1 (Korthikanti et al. 2022)
     bool flash_attention = true;   // fused attention stores no s x s scores (Dao et al. 2022)
     OptimizerSharding sharding = OptimizerSharding::distributed;
+    Framework framework = Framework::megatron;
+    bool compiled_loss = false;    // torchtitan: cross entropy compiled by torch.compile (fuses the fp32 upcast away)
+    bool async_tp = false;         // torchtitan: async TP overlaps tensor-parallel collectives with GEMMs
     double memory_margin = 0.05;   // fraction of the reported capacity kept free when judging `fits`
     int gpus() const { return nodes * gpus_per_node; }
 };
@@ -53,5 +64,7 @@ Result<Recompute> recompute_parse(std::string_view text);
 const char* recompute_name(Recompute r);
 Result<OptimizerSharding> sharding_parse(std::string_view text);
 const char* sharding_name(OptimizerSharding s);
+Result<Framework> framework_parse(std::string_view text);
+const char* framework_name(Framework f);
 
 }  // namespace tp

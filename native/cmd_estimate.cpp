@@ -12,11 +12,12 @@ namespace tp::cli {
 namespace {
 struct EstimateFlags {
     ModelFlags model;
-    std::string gpu = "h100-sxm", precision = "bf16", recompute = "selective", sharding = "distributed";
+    std::string gpu = "h100-sxm", precision = "bf16", recompute = "selective", sharding = "distributed",
+                framework = "megatron";
     int nodes = 1, gpus_per_node = 8, seq = 4096;
     int tp = 1, pp = 1, cp = 1, ep = 1, vp = 1, mbs = 1, gbs = 0, recompute_layers = 0;
     double margin = 0.05;
-    bool no_sequence_parallel = false, json = false;
+    bool no_sequence_parallel = false, compiled_loss = false, async_tp = false, json = false;
 };
 }  // namespace
 
@@ -38,6 +39,11 @@ Runner register_estimate(CLI::App& app) {
     app.add_option("--recompute", f->recompute, "none, selective or full")->capture_default_str();
     app.add_option("--recompute-layers", f->recompute_layers, "With --recompute full: layers per stage recomputed (0 = all)")->capture_default_str();
     app.add_option("--optimizer-sharding", f->sharding, "none, distributed (Megatron), zero1, zero2, zero3, fsdp")->capture_default_str();
+    app.add_option("--framework", f->framework,
+                   "megatron (Megatron-Core/NeMo) or torchtitan (PyTorch FSDP2/DTensor): selective recompute, loss and TP overlap differ")
+        ->capture_default_str();
+    app.add_flag("--compiled-loss", f->compiled_loss, "torchtitan: the loss is compiled by torch.compile (no fp32 copy of the logits)");
+    app.add_flag("--async-tp", f->async_tp, "torchtitan: async TP overlaps tensor-parallel collectives with GEMMs");
     app.add_option("--memory-margin", f->margin, "Fraction of GPU memory kept free when judging fits")->capture_default_str();
     app.add_flag("--no-sequence-parallel", f->no_sequence_parallel, "Tensor parallelism without sequence parallelism");
     app.add_flag("--json", f->json, "Print one JSON document");
@@ -54,11 +60,14 @@ Runner register_estimate(CLI::App& app) {
         if (!recompute) return fail(recompute.error());
         Result<OptimizerSharding> sharding = sharding_parse(f->sharding);
         if (!sharding) return fail(sharding.error());
+        Result<Framework> framework = framework_parse(f->framework);
+        if (!framework) return fail(framework.error());
         TrainConfig c;
         c.tp = f->tp, c.pp = f->pp, c.cp = f->cp, c.ep = f->ep, c.vp = f->vp, c.mbs = f->mbs, c.seq = f->seq;
         c.nodes = f->nodes, c.gpus_per_node = f->gpus_per_node, c.precision = *precision, c.recompute = *recompute;
         c.recompute_layers = f->recompute_layers, c.sharding = *sharding, c.memory_margin = f->margin;
         c.sequence_parallel = !f->no_sequence_parallel;
+        c.framework = *framework, c.compiled_loss = f->compiled_loss, c.async_tp = f->async_tp;
         c.gbs = f->gbs;
         if (c.gbs == 0 && c.tp > 0 && c.pp > 0 && c.cp > 0 && c.mbs > 0 && c.nodes > 0 && c.gpus_per_node > 0) {
             const long long replica = 1LL * c.tp * c.pp * c.cp;

@@ -51,23 +51,30 @@ TEST(Accuracy, EveryRowIsUsedOrCarriesItsReason) {
     EXPECT_GE(used, 320);
 }
 
-// The target is a 10% median for both. Throughput meets it on the held-out rows; memory does
-// not yet (torchtitan's op-level selective checkpointing and PyTorch loss buffers are not modelled).
-// These bounds are regression guards at today's measured figures (docs/accuracy.md), not the target.
-TEST(Accuracy, ThroughputHeldOutMedianWithinTarget) {
+// The targets: median |error| at most 10% for memory and for throughput over all rows used.
+TEST(Accuracy, MedianErrorsWithinTheTargets) {
+    EXPECT_LE(report().throughput_median, 0.10);
     EXPECT_LE(report().throughput_holdout_median, 0.10);
     EXPECT_GE(report().throughput_rows, 290);
+    EXPECT_LE(report().memory_median, 0.10);
+    EXPECT_GE(report().memory_rows, 15);
 }
 
-TEST(Accuracy, RegressionBoundsAtTodaysFigures) {
-    EXPECT_LE(report().throughput_median, 0.11);
-    EXPECT_LE(report().memory_median, 0.33);
+// Per-file guards at today's figures (docs/accuracy.md), so a change that helps one source by hurting
+// another is caught even when the pooled medians still pass.
+TEST(Accuracy, PerFileRegressionBounds) {
     for (const AccuracyFileSummary& s : report().files) {
         if (s.file == "megatron_lm_readme_h100_weak_scaling_2024.csv" || s.file == "nemo_24_07_performance_summary_h100_fp8.csv") {
             EXPECT_LE(s.median_abs_error, 0.06) << s.file;
         }
         if (s.file == "mosaicml_llm_foundry_mpt_fsdp_throughput.csv") {
             EXPECT_LE(s.median_abs_error, 0.10) << s.file;
+        }
+        if (s.file == "torchtitan_benchmarks_throughput_memory.csv" && s.kind == AccuracyKind::memory) {
+            EXPECT_LE(s.median_abs_error, 0.06) << s.file;
+        }
+        if (s.file == "torchtitan_benchmarks_throughput_memory.csv" && s.kind == AccuracyKind::throughput) {
+            EXPECT_LE(s.median_abs_error, 0.20) << s.file;
         }
     }
 }

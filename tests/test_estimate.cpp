@@ -92,9 +92,57 @@ TEST(OptimizerStates, MegatronZeroAndFsdpAccounting) {
     EXPECT_DOUBLE_EQ(state_bytes_per_param(OptimizerSharding::zero1, 8), 4 + 12.0 / 64);
     EXPECT_DOUBLE_EQ(state_bytes_per_param(OptimizerSharding::zero2, 8), 2 + 14.0 / 64);
     EXPECT_DOUBLE_EQ(state_bytes_per_param(OptimizerSharding::zero3, 8), 16.0 / 64);
-    // FSDP: 16 bytes sharded plus bf16 unsharded parameters of two layers and gradients of one.
-    EXPECT_GT(state_bytes_per_param(OptimizerSharding::fsdp, 8), 16.0 / 64);
-    EXPECT_LT(state_bytes_per_param(OptimizerSharding::fsdp, 8), 16.0 / 64 + 0.3);
+    // FSDP: 16 bytes sharded, plus bf16 unsharded parameters of two layers (2 x 2 bytes) and one layer's
+    // unsharded gradients in bf16 and fp32 (2 + 4 bytes): 10 bytes per parameter of one layer.
+    const ModelSpec m = *model_preset_find("llama2-7b");
+    const double layer_share = model_layer_params(m, 0).total() / model_param_counts(m).total;
+    EXPECT_DOUBLE_EQ(state_bytes_per_param(OptimizerSharding::fsdp, 8), 16.0 / 64 + 10.0 * layer_share);
+}
+
+TEST(Framework, TorchtitanPerOpSacSavesEveryOtherMatmul) {
+    // Llama 3 8B, one sequence of 8192: block input, Q, V, FC1, FC2 outputs and the SDPA output (bf16),
+    // plus the fp32 log-sum-exp of 32 heads, per token: 2 (4096 + 4096 + 1024 + 14336 + 4096 + 4096) + 4 x 32.
+    const ModelSpec m = *model_preset_find("llama3-8b");
+    TrainConfig c;
+    c.seq = 8192, c.framework = Framework::torchtitan;
+    EXPECT_DOUBLE_EQ(activation_bytes_per_layer(m, c, false, false), 8192.0 * (2 * (4096 + 4096 + 1024 + 14336 + 4096 + 4096) + 128));
+    // Megatron's selective recomputation (attention core only) keeps every other tensor: far more.
+    c.framework = Framework::megatron;
+    EXPECT_GT(activation_bytes_per_layer(m, c, false, false), 2.0 * 8192.0 * 63616);
+}
+
+TEST(Framework, LossBuffersAndRecomputeTransient) {
+    const ModelSpec m = *model_preset_find("llama3-8b");
+    const GpuSpec gpu = *gpu_find("h100-sxm");
+    TrainConfig c;
+    c.seq = 4096, c.gbs = 8, c.sharding = OptimizerSharding::fsdp;
+    const double logits = 4096.0 * m.vocab;
+    const Estimate megatron = *estimate(m, gpu, c);
+    c.framework = Framework::torchtitan;
+    const Estimate eager = *estimate(m, gpu, c);
+    c.compiled_loss = true;
+    const Estimate compiled = *estimate(m, gpu, c);
+    // Megatron's fused loss: fp32 logits (4 B); torchtitan eager: 12 B; compiled: 4 B.
+    EXPECT_DOUBLE_EQ(eager.memory.logits - megatron.memory.logits, 8.0 * logits);
+    EXPECT_DOUBLE_EQ(compiled.memory.logits, megatron.memory.logits);
+    // Megatron selective recomputes nothing that needs a transient; SAC and full recomputation do.
+    EXPECT_EQ(megatron.memory.recompute_transient, 0.0);
+    EXPECT_GT(eager.memory.recompute_transient, 0.0);
+    EXPECT_FALSE(framework_parse("deepspeed"));
+    EXPECT_EQ(framework_parse("deepspeed").error().message, "--framework: 'deepspeed' is not one of megatron, torchtitan");
+}
+
+TEST(Framework, TorchtitanTensorParallelIsExposedUnlessAsync) {
+    const ModelSpec m = *model_preset_find("llama3-70b");
+    const GpuSpec gpu = *gpu_find("h100-sxm");
+    TrainConfig c;
+    c.tp = 8, c.nodes = 2, c.gbs = 16, c.seq = 8192, c.recompute = Recompute::full, c.sharding = OptimizerSharding::fsdp;
+    const double megatron = estimate(m, gpu, c)->time.tp_comm;
+    c.framework = Framework::torchtitan;
+    const double vanilla = estimate(m, gpu, c)->time.tp_comm;
+    c.async_tp = true;
+    EXPECT_GT(vanilla, 5 * megatron);
+    EXPECT_DOUBLE_EQ(estimate(m, gpu, c)->time.tp_comm, megatron);
 }
 
 TEST(Estimate, RulesNameWhatFailed) {

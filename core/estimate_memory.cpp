@@ -1,6 +1,5 @@
 // Memory per GPU. Sources next to each term; units are bytes.
 #include <algorithm>
-#include <vector>
 
 #include "estimate.hpp"
 
@@ -44,11 +43,12 @@ double activation_bytes_per_layer(const ModelSpec& m, const TrainConfig& c, bool
         // mm"). Kept in bf16: the block input, the 1st, 3rd, 5th, ... matmul outputs in forward order
         // (Q, K, V, O, FC1 [, FC3], FC2), the SDPA output and its fp32 log-sum-exp. Everything else is
         // recomputed in backward. (MoE layers use grouped GEMMs outside that list: the Megatron count below.)
-        std::vector<double> matmuls = {q, kv, kv, h, double(m.ffn)};
-        if (m.mlp == MlpKind::gated) matmuls.push_back(double(m.ffn));
-        matmuls.push_back(h);
+        const double ffn = m.ffn;
+        const bool gated = m.mlp == MlpKind::gated;
+        const double matmuls[] = {q, kv, kv, h, ffn, gated ? ffn : h, h};  // output widths in forward order
+        const int count = gated ? 7 : 6;
         double saved = 2 * s * b * h / replicated_div + 2 * s * b * q / t + 4.0 * a * s * b / t;
-        for (size_t i = 0; i < matmuls.size(); i += 2) saved += 2 * s * b * matmuls[i] / t;
+        for (int i = 0; i < count; i += 2) saved += 2 * s * b * matmuls[i] / t;
         return saved;
     }
 

@@ -349,6 +349,30 @@ void read_korthikanti_end_to_end(const CsvTable& t, Collector& out) {
 
 // NeMo 24.07 performance summary (final revision only: the earlier two are the same runs), pretraining
 // rows, DGX H100, FP8. Assumed: selective recompute (NeMo recipes' default), distributed optimizer.
+}  // namespace
+
+Result<ModelSpec> nemo_2407_model(const std::string& model) {
+    const char* preset = model == "GPT3-5B" ? "gpt3-5b" : model == "GPT3-20B" ? "gpt3-20b" : model == "GPT3-175B" ? "gpt3-175b"
+                       : model == "LLAMA2-7B" ? "llama2-7b" : model == "LLAMA2-13B" ? "llama2-13b" : model == "LLAMA2-70B" ? "llama2-70b"
+                       : model == "LLAMA3-8B" ? "llama3-8b" : model == "LLAMA3-70B" ? "llama3-70b" : model == "Nemotron-340B" ? "nemotron4-340b"
+                       : nullptr;
+    if (preset) return *model_preset_find(preset);
+    if (model == "Nemotron-8B") return nemotron3(32, 4096, 32);
+    if (model == "Nemotron-22B") return nemotron3(40, 6144, 48);
+    return make_error(ErrorKind::not_found, "no architecture for the model name '" + model + "'");
+}
+
+TrainConfig nemo_2407_config(const CsvTable& t, size_t r) {
+    TrainConfig c;
+    c.nodes = int(num(t.field(r, "num_gpus"))) / 8;
+    c.tp = int(num(t.field(r, "tp"))), c.pp = int(num(t.field(r, "pp"))), c.cp = int(num(t.field(r, "cp"), 1));
+    c.vp = int(num(t.field(r, "vp"), 1)), c.mbs = int(num(t.field(r, "mbs"))), c.gbs = int(num(t.field(r, "gbs")));
+    c.seq = int(num(t.field(r, "seq_len"))), c.precision = Precision::fp8;
+    return c;
+}
+
+namespace {
+
 void read_nemo_2407(const CsvTable& t, Collector& out) {
     for (size_t r = 0; r < t.rows.size(); ++r) {
         if (!contains(t.field(r, "doc_version"), "final")) continue;
@@ -357,24 +381,10 @@ void read_nemo_2407(const CsvTable& t, Collector& out) {
             out.skip(model + " " + task, AccuracyKind::throughput, "fine-tuning on packed SQuAD (variable sequence lengths, LoRA) is the fine-tuning issue's model");
             continue;
         }
-        ModelSpec m;
-        if (model == "GPT3-5B") m = *model_preset_find("gpt3-5b");
-        else if (model == "GPT3-20B") m = *model_preset_find("gpt3-20b");
-        else if (model == "GPT3-175B") m = *model_preset_find("gpt3-175b");
-        else if (model == "LLAMA2-7B") m = *model_preset_find("llama2-7b");
-        else if (model == "LLAMA2-13B") m = *model_preset_find("llama2-13b");
-        else if (model == "LLAMA2-70B") m = *model_preset_find("llama2-70b");
-        else if (model == "LLAMA3-8B") m = *model_preset_find("llama3-8b");
-        else if (model == "LLAMA3-70B") m = *model_preset_find("llama3-70b");
-        else if (model == "Nemotron-8B") m = nemotron3(32, 4096, 32);
-        else if (model == "Nemotron-22B") m = nemotron3(40, 6144, 48);
-        else if (model == "Nemotron-340B") m = *model_preset_find("nemotron4-340b");
-        else { out.skip(model, AccuracyKind::throughput, "no architecture for this model name"); continue; }
-        TrainConfig c;
-        c.nodes = int(num(t.field(r, "num_gpus"))) / 8;
-        c.tp = int(num(t.field(r, "tp"))), c.pp = int(num(t.field(r, "pp"))), c.cp = int(num(t.field(r, "cp"), 1));
-        c.vp = int(num(t.field(r, "vp"), 1)), c.mbs = int(num(t.field(r, "mbs"))), c.gbs = int(num(t.field(r, "gbs")));
-        c.seq = int(num(t.field(r, "seq_len"))), c.precision = Precision::fp8;
+        Result<ModelSpec> spec = nemo_2407_model(model);
+        if (!spec) { out.skip(model, AccuracyKind::throughput, spec.error().message); continue; }
+        ModelSpec m = *spec;
+        const TrainConfig c = nemo_2407_config(t, r);
         m.max_seq = std::max(m.max_seq, c.seq);
         const std::string label = model + config_label("", c);
         Estimate e;

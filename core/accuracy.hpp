@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "csv.hpp"
 #include "estimate.hpp"
 #include "result.hpp"
 
@@ -67,5 +68,11 @@ std::string accuracy_markdown(const AccuracyReport& r, const Calibration& k);
 std::string accuracy_text(const AccuracyReport& r);
 
 double median_abs(std::vector<double> errors);
+
+// NeMo 24.07 performance table (nemo_24_07_performance_summary_h100_fp8.csv): the architecture behind a
+// model name, and the published configuration of row r (FP8, H100, 8 GPUs per node). Shared with the
+// ranking-quality report (ranking_quality.hpp).
+Result<ModelSpec> nemo_2407_model(const std::string& model);
+TrainConfig nemo_2407_config(const CsvTable& t, size_t r);
 
 }  // namespace tp

@@ -1,8 +1,11 @@
 #include "report.hpp"
 
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "nemo_heuristics.hpp"
+#include "search.hpp"
 #include "text.hpp"
 
 namespace tp {
@@ -71,6 +74,29 @@ json model_summary(const ModelSpec& m, int seq) {
     return j;
 }
 double gib(double bytes) { return bytes / kGiB; }
+
+void config_keys(json& j, const TrainConfig& c) {
+    j["tp"] = c.tp, j["pp"] = c.pp, j["cp"] = c.cp, j["ep"] = c.ep;
+    j["vp"] = c.vp > 1 ? json(c.vp) : json(nullptr);
+    j["mbs"] = c.mbs, j["gbs"] = c.gbs;
+    j["recompute"] = recompute_name(c.recompute);
+    j["recompute_layers"] = c.recompute_layers;
+    j["optimizer_sharding"] = sharding_name(c.sharding);
+    j["framework"] = framework_name(c.framework);
+}
+
+void estimate_keys(json& j, const Estimate& e) {
+    const MemoryBreakdown& mem = e.memory;
+    j["dp"] = e.layout.dp;
+    j["memory_gib"] = {{"weights", gib(mem.weights)},         {"gradients", gib(mem.gradients)},
+                       {"optimizer", gib(mem.optimizer)},     {"activations", gib(mem.activations)},
+                       {"other", gib(mem.other)},             {"total", gib(mem.total)}};
+    j["fits"] = e.fits;
+    j["step_time_s"] = e.time.total;
+    j["tokens_per_s_per_gpu"] = e.tokens_per_s_per_gpu;
+    j["model_tflops_per_gpu"] = e.model_tflops_per_gpu;
+    j["mfu"] = e.mfu;
+}
 }  // namespace
 
 std::string model_summary_json(const ModelSpec& m, int seq) { return model_summary(m, seq).dump(2) + "\n"; }
@@ -93,19 +119,11 @@ std::string estimate_json(const ModelSpec& m, const GpuSpec& gpu, const TrainCon
     j["gpu"] = gpu.name;
     j["precision"] = precision_name(c.precision);
     j["gpus"] = e.layout.gpus;
-    j["tp"] = c.tp, j["pp"] = c.pp, j["cp"] = c.cp, j["ep"] = c.ep;
-    j["vp"] = c.vp > 1 ? json(c.vp) : json(nullptr);
-    j["dp"] = e.layout.dp, j["mbs"] = c.mbs, j["gbs"] = c.gbs;
+    config_keys(j, c);
+    estimate_keys(j, e);
     j["microbatches"] = e.layout.microbatches;
-    j["recompute"] = recompute_name(c.recompute);
-    j["recompute_layers"] = c.recompute_layers;
     j["sequence_parallel"] = c.sequence_parallel && c.tp > 1;
-    j["optimizer_sharding"] = sharding_name(c.sharding);
-    j["framework"] = framework_name(c.framework);
     const MemoryBreakdown& mem = e.memory;
-    j["memory_gib"] = {{"weights", gib(mem.weights)},         {"gradients", gib(mem.gradients)},
-                       {"optimizer", gib(mem.optimizer)},     {"activations", gib(mem.activations)},
-                       {"other", gib(mem.other)},             {"total", gib(mem.total)}};
     j["memory_detail_gib"] = {{"cuda_context", gib(mem.cuda_context)},
                               {"fp8_weight_copies", gib(mem.fp8_weight_copies)},
                               {"allocator", gib(mem.allocator)},
@@ -117,14 +135,9 @@ std::string estimate_json(const ModelSpec& m, const GpuSpec& gpu, const TrainCon
     j["capacity_gib"] = gib(e.capacity_bytes);
     j["usable_gib"] = gib(e.usable_bytes);
     j["memory_margin"] = c.memory_margin;
-    j["fits"] = e.fits;
-    j["step_time_s"] = e.time.total;
     j["step_time_breakdown_s"] = {{"compute", e.time.compute}, {"tp_comm", e.time.tp_comm}, {"cp_comm", e.time.cp_comm},
                                   {"ep_comm", e.time.ep_comm}, {"pp_bubble", e.time.pp_bubble}, {"pp_p2p", e.time.pp_p2p},
                                   {"dp_comm", e.time.dp_comm}, {"optimizer", e.time.optimizer}};
-    j["tokens_per_s_per_gpu"] = e.tokens_per_s_per_gpu;
-    j["model_tflops_per_gpu"] = e.model_tflops_per_gpu;
-    j["mfu"] = e.mfu;
     return j.dump(2) + "\n";
 }
 
@@ -194,6 +207,56 @@ std::string base_config_json(const BaseConfig& cfg) {
     j["choices"] = cfg.choices;
     j["params"] = model_param_counts(base_config_model(cfg)).total;
     return j.dump(2) + "\n";
+}
+
+std::string grid_json(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig& base, const SearchResult& r, size_t top) {
+    json j;
+    j["model"] = m.name;
+    j["gpu"] = gpu.name;
+    j["gpus"] = base.gpus();
+    j["seq"] = base.seq;
+    j["precision"] = precision_name(base.precision);
+    j["evaluated"] = r.evaluated;
+    j["out_of_memory"] = r.out_of_memory;
+    json candidates = json::array(), rejected = json::array();
+    for (size_t i = 0; i < r.candidates.size() && (top == 0 || i < top); ++i) {
+        const Candidate& c = r.candidates[i];
+        json one;
+        one["rank"] = c.rank;
+        config_keys(one, c.config);
+        estimate_keys(one, c.estimate);
+        candidates.push_back(std::move(one));
+    }
+    for (const Rejected& x : r.rejected) {
+        json one;
+        config_keys(one, x.config);
+        one["reason"] = x.reason;
+        rejected.push_back(std::move(one));
+    }
+    j["candidates_total"] = r.candidates.size();
+    j["candidates"] = std::move(candidates);
+    j["rejected"] = std::move(rejected);
+    return j.dump(2) + "\n";
+}
+
+std::string grid_text(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig& base, const SearchResult& r, size_t top) {
+    std::string out = m.name + " on " + std::to_string(base.gpus()) + " x " + gpu.name + ", seq " + std::to_string(base.seq) +
+                      ", " + precision_name(base.precision) + ": " + std::to_string(r.evaluated) + " combinations, " +
+                      std::to_string(r.candidates.size()) + " fit, " + std::to_string(r.out_of_memory) +
+                      " out of memory, " + std::to_string(r.rejected.size() - size_t(r.out_of_memory)) + " break a rule\n\n";
+    out += "rank  TP  PP  VP  CP  EP  MBS   GBS  recompute   memory GiB  tokens/s/GPU   MFU\n";
+    for (size_t i = 0; i < r.candidates.size() && (top == 0 || i < top); ++i) {
+        const Candidate& c = r.candidates[i];
+        const TrainConfig& k = c.config;
+        char line[160];
+        std::snprintf(line, sizeof line, "%4d %3d %3d %3s %3d %3d %4d %5d  %-10s %7.1f/%-5.1f %10.0f  %5.1f%%\n", c.rank, k.tp, k.pp,
+                      k.vp > 1 ? std::to_string(k.vp).c_str() : "-", k.cp, k.ep, k.mbs, k.gbs,
+                      recompute_choice_name({k.recompute, k.recompute_layers}).c_str(), c.estimate.memory.total / kGiB,
+                      c.estimate.usable_bytes / kGiB, c.estimate.tokens_per_s_per_gpu, c.estimate.mfu * 100);
+        out += line;
+    }
+    if (r.candidates.empty()) out += "(no candidate fits; see the rejected list with --json)\n";
+    return out;
 }
 
 }  // namespace tp

@@ -10,6 +10,7 @@
 #include "estimate.hpp"
 #include "model.hpp"
 #include "recommend.hpp"
+#include "search.hpp"
 
 namespace tp {
 
@@ -28,6 +29,11 @@ std::string model_summary_text(const ModelSpec& m, int seq);
 // (memory_detail_gib, step_time_breakdown_s, capacity_gib, usable_gib, gpu, precision, seq, gpus).
 std::string estimate_json(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig& c, const Estimate& e);
 std::string estimate_text(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig& c, const Estimate& e);
+
+// `grid --json`: {"candidates": [... config and estimate keys plus "rank" ...], "rejected": [{config keys,
+// "reason"}]}, with the counts (evaluated, out_of_memory, candidates_total); top = 0 prints every candidate.
+std::string grid_json(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig& base, const SearchResult& r, size_t top);
+std::string grid_text(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig& base, const SearchResult& r, size_t top);
 
 // `generate --json`: the base configuration's fields and trainplan's stated choices.
 std::string base_config_json(const BaseConfig& cfg);

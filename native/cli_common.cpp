@@ -63,6 +63,45 @@ Result<std::optional<ModelSpec>> resolve_model(const ModelFlags& f) {
     return std::optional<ModelSpec>(m);
 }
 
+void add_cluster_flags(CLI::App& app, ClusterFlags& f) {
+    std::string names;
+    for (const GpuSpec& g : gpu_catalog()) names += (names.empty() ? "" : ", ") + g.name;
+    app.add_option("--gpu", f.gpu, "GPU type: " + names + " (or a vendor string such as NVIDIA-A100-SXM4-80GB)")
+        ->capture_default_str();
+    app.add_option("--nodes", f.nodes, "Nodes")->capture_default_str();
+    app.add_option("--gpus-per-node", f.gpus_per_node, "GPUs per node")->capture_default_str();
+    app.add_option("--seq", f.seq, "Sequence length (tokens)")->capture_default_str();
+    app.add_option("--precision", f.precision, "bf16 or fp8")->capture_default_str();
+    app.add_option("--framework", f.framework,
+                   "megatron (Megatron-Core/NeMo) or torchtitan (PyTorch FSDP2/DTensor): selective recompute, loss and TP overlap differ")
+        ->capture_default_str();
+    app.add_flag("--compiled-loss", f.compiled_loss, "torchtitan: the loss is compiled by torch.compile (no fp32 copy of the logits)");
+    app.add_flag("--async-tp", f.async_tp, "torchtitan: async TP overlaps tensor-parallel collectives with GEMMs");
+    app.add_option("--memory-margin", f.margin, "Fraction of GPU memory kept free when judging fits")->capture_default_str();
+}
+
+Result<Cluster> resolve_cluster(const ClusterFlags& f) {
+    Result<GpuSpec> gpu = gpu_find(f.gpu);
+    if (!gpu) return gpu.error();
+    Result<Precision> precision = precision_parse(f.precision);
+    if (!precision) return precision.error();
+    Result<Framework> framework = framework_parse(f.framework);
+    if (!framework) return framework.error();
+    Cluster out{*gpu, TrainConfig{}};
+    TrainConfig& c = out.base;
+    c.nodes = f.nodes, c.gpus_per_node = f.gpus_per_node, c.seq = f.seq, c.precision = *precision;
+    c.framework = *framework, c.compiled_loss = f.compiled_loss, c.async_tp = f.async_tp, c.memory_margin = f.margin;
+    return out;
+}
+
+Result<ModelSpec> require_model(const ModelFlags& f) {
+    Result<std::optional<ModelSpec>> model = resolve_model(f);
+    if (!model) return model.error();
+    if (!model.value())
+        return make_error(ErrorKind::invalid_argument, "give a model: --model NAME, --hf-config FILE or --layers/--hidden/--ffn/--heads/--vocab");
+    return *model.value();
+}
+
 Result<std::string> read_text_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return make_error(ErrorKind::not_found, path + ": cannot open file for reading");

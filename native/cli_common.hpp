@@ -6,7 +6,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "hardware.hpp"
 #include "model.hpp"
+#include "train_config.hpp"
 #include "result.hpp"
 
 namespace tp::cli {
@@ -21,6 +23,23 @@ struct ModelFlags {
 void add_model_flags(CLI::App& app, ModelFlags& f);
 // The model the flags describe, or nothing when none was given.
 Result<std::optional<ModelSpec>> resolve_model(const ModelFlags& f);
+
+// The cluster and the training settings every configuration shares (estimate, grid):
+// --gpu --nodes --gpus-per-node --seq --precision --framework --compiled-loss --async-tp --memory-margin.
+struct ClusterFlags {
+    std::string gpu = "h100-sxm", precision = "bf16", framework = "megatron";
+    int nodes = 1, gpus_per_node = 8, seq = 4096;
+    double margin = 0.05;
+    bool compiled_loss = false, async_tp = false;
+};
+void add_cluster_flags(CLI::App& app, ClusterFlags& f);
+struct Cluster {
+    GpuSpec gpu;
+    TrainConfig base;  // nodes, GPUs per node, seq, precision, framework, margin set; the rest default
+};
+Result<Cluster> resolve_cluster(const ClusterFlags& f);
+// A model is required: the flags' model, or an error saying how to give one.
+Result<ModelSpec> require_model(const ModelFlags& f);
 
 Result<std::string> read_text_file(const std::string& path);
 Result<bool> write_text_file(const std::string& path, const std::string& text);

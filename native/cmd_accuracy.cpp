@@ -7,6 +7,7 @@
 #include "accuracy.hpp"
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "ranking_quality.hpp"
 
 namespace tp::cli {
 
@@ -40,7 +41,13 @@ Runner register_accuracy(CLI::App& app) {
         }
         Result<AccuracyReport> report = accuracy_run(files, k);
         if (!report) return fail(report.error());
-        std::cout << (f->markdown ? accuracy_markdown(*report, k) : accuracy_text(*report));
+        if (!f->markdown) {
+            std::cout << accuracy_text(*report);
+            return 0;
+        }
+        Result<RankingReport> ranking = ranking_quality_run(files.at("nemo_24_07_performance_summary_h100_fp8.csv"));
+        if (!ranking) return fail(ranking.error());
+        std::cout << accuracy_markdown(*report, k) << "\n" << ranking_quality_markdown(*ranking);
         return 0;
     };
 }

@@ -12,22 +12,17 @@ namespace tp::cli {
 namespace {
 struct EstimateFlags {
     ModelFlags model;
-    std::string gpu = "h100-sxm", precision = "bf16", recompute = "selective", sharding = "distributed",
-                framework = "megatron";
-    int nodes = 1, gpus_per_node = 8, seq = 4096;
+    ClusterFlags cluster;
+    std::string recompute = "selective", sharding = "distributed";
     int tp = 1, pp = 1, cp = 1, ep = 1, vp = 1, mbs = 1, gbs = 0, recompute_layers = 0;
-    double margin = 0.05;
-    bool no_sequence_parallel = false, compiled_loss = false, async_tp = false, json = false;
+    bool no_sequence_parallel = false, json = false;
 };
 }  // namespace
 
 Runner register_estimate(CLI::App& app) {
     auto f = std::make_shared<EstimateFlags>();
     add_model_flags(app, f->model);
-    app.add_option("--gpu", f->gpu, "GPU type (see `trainplan gpus`)")->capture_default_str();
-    app.add_option("--nodes", f->nodes, "Nodes")->capture_default_str();
-    app.add_option("--gpus-per-node", f->gpus_per_node, "GPUs per node")->capture_default_str();
-    app.add_option("--seq", f->seq, "Sequence length (tokens)")->capture_default_str();
+    add_cluster_flags(app, f->cluster);
     app.add_option("--gbs", f->gbs, "Global batch size in sequences (default: MBS x DP x PP x 4)");
     app.add_option("--mbs", f->mbs, "Micro-batch size")->capture_default_str();
     app.add_option("--tp", f->tp, "Tensor parallel size")->capture_default_str();
@@ -35,47 +30,34 @@ Runner register_estimate(CLI::App& app) {
     app.add_option("--cp", f->cp, "Context parallel size")->capture_default_str();
     app.add_option("--ep", f->ep, "Expert parallel size (within DP x CP)")->capture_default_str();
     app.add_option("--vp", f->vp, "Virtual pipeline stages per GPU (interleaved schedule; 1 = off)")->capture_default_str();
-    app.add_option("--precision", f->precision, "bf16 or fp8")->capture_default_str();
     app.add_option("--recompute", f->recompute, "none, selective or full")->capture_default_str();
     app.add_option("--recompute-layers", f->recompute_layers, "With --recompute full: layers per stage recomputed (0 = all)")->capture_default_str();
     app.add_option("--optimizer-sharding", f->sharding, "none, distributed (Megatron), zero1, zero2, zero3, fsdp")->capture_default_str();
-    app.add_option("--framework", f->framework,
-                   "megatron (Megatron-Core/NeMo) or torchtitan (PyTorch FSDP2/DTensor): selective recompute, loss and TP overlap differ")
-        ->capture_default_str();
-    app.add_flag("--compiled-loss", f->compiled_loss, "torchtitan: the loss is compiled by torch.compile (no fp32 copy of the logits)");
-    app.add_flag("--async-tp", f->async_tp, "torchtitan: async TP overlaps tensor-parallel collectives with GEMMs");
-    app.add_option("--memory-margin", f->margin, "Fraction of GPU memory kept free when judging fits")->capture_default_str();
     app.add_flag("--no-sequence-parallel", f->no_sequence_parallel, "Tensor parallelism without sequence parallelism");
     app.add_flag("--json", f->json, "Print one JSON document");
     return [f]() {
-        Result<std::optional<ModelSpec>> model = resolve_model(f->model);
+        Result<ModelSpec> model = require_model(f->model);
         if (!model) return fail(model.error());
-        if (!model.value()) return fail(make_error(ErrorKind::invalid_argument, "give a model: --model NAME, --hf-config FILE or --layers/--hidden/--ffn/--heads/--vocab"));
-        const ModelSpec& m = *model.value();
-        Result<GpuSpec> gpu = gpu_find(f->gpu);
-        if (!gpu) return fail(gpu.error());
-        Result<Precision> precision = precision_parse(f->precision);
-        if (!precision) return fail(precision.error());
+        const ModelSpec& m = *model;
+        Result<Cluster> cluster = resolve_cluster(f->cluster);
+        if (!cluster) return fail(cluster.error());
+        const GpuSpec& gpu = cluster->gpu;
         Result<Recompute> recompute = recompute_parse(f->recompute);
         if (!recompute) return fail(recompute.error());
         Result<OptimizerSharding> sharding = sharding_parse(f->sharding);
         if (!sharding) return fail(sharding.error());
-        Result<Framework> framework = framework_parse(f->framework);
-        if (!framework) return fail(framework.error());
-        TrainConfig c;
-        c.tp = f->tp, c.pp = f->pp, c.cp = f->cp, c.ep = f->ep, c.vp = f->vp, c.mbs = f->mbs, c.seq = f->seq;
-        c.nodes = f->nodes, c.gpus_per_node = f->gpus_per_node, c.precision = *precision, c.recompute = *recompute;
-        c.recompute_layers = f->recompute_layers, c.sharding = *sharding, c.memory_margin = f->margin;
+        TrainConfig c = cluster->base;
+        c.tp = f->tp, c.pp = f->pp, c.cp = f->cp, c.ep = f->ep, c.vp = f->vp, c.mbs = f->mbs;
+        c.recompute = *recompute, c.recompute_layers = f->recompute_layers, c.sharding = *sharding;
         c.sequence_parallel = !f->no_sequence_parallel;
-        c.framework = *framework, c.compiled_loss = f->compiled_loss, c.async_tp = f->async_tp;
         c.gbs = f->gbs;
         if (c.gbs == 0 && c.tp > 0 && c.pp > 0 && c.cp > 0 && c.mbs > 0 && c.nodes > 0 && c.gpus_per_node > 0) {
             const long long replica = 1LL * c.tp * c.pp * c.cp;
             if (c.gpus() % replica == 0) c.gbs = int(c.mbs * (c.gpus() / replica) * c.pp * 4);
         }
-        Result<Estimate> e = estimate(m, *gpu, c);
+        Result<Estimate> e = estimate(m, gpu, c);
         if (!e) return fail(e.error());
-        std::cout << (f->json ? estimate_json(m, *gpu, c, *e) : estimate_text(m, *gpu, c, *e));
+        std::cout << (f->json ? estimate_json(m, gpu, c, *e) : estimate_text(m, gpu, c, *e));
         return 0;
     };
 }

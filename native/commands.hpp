@@ -12,6 +12,7 @@ using Runner = std::function<int()>;
 
 Runner register_recommend(CLI::App& app);
 Runner register_estimate(CLI::App& app);
+Runner register_grid(CLI::App& app);
 Runner register_generate(CLI::App& app);
 Runner register_models(CLI::App& app);
 Runner register_accuracy(CLI::App& app);

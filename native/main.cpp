@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
     add("recommend", "Model size for a compute budget, or days to train a size (NeMo and trainplan figures)",
         tp::cli::register_recommend);
     add("estimate", "One configuration: memory breakdown, fits, step time, tokens/s/GPU, MFU (or a model's parameters and FLOPs)", tp::cli::register_estimate);
+    add("grid", "Ranked candidate configurations (TP, PP, VP, CP, EP, MBS, recompute, GBS) and the rejected ones with their reason",
+        tp::cli::register_grid);
     add("generate", "Base configuration for a model size (NeMo launcher YAML base_cfg_<size>b.yaml)",
         tp::cli::register_generate);
     add("models", "List the model presets with their parameter counts", tp::cli::register_models);

@@ -74,5 +74,13 @@ expect_fail "unknown flag" "--frobnicate" recommend --frobnicate
 expect_fail "no subcommand" "A subcommand is required"
 expect_fail "text where a number goes" "--gpus" recommend --gpus many --days 1
 
+# grid: ranked candidates and the rejected ones with their reason.
+json_key "grid json" '(.candidates | length) == 3 and .candidates[0].rank == 1 and .candidates[2].rank == 3 and (.candidates[0] | has("tokens_per_s_per_gpu") and has("memory_gib") and has("fits")) and (.rejected | length) > 0 and (.rejected[0].reason | length) > 0' \
+    grid --model llama3-8b --nodes 1 --seq 8192 --top 3 --json
+json_key "grid fixed lists" '[.candidates[] | .tp] | unique == [2, 4]' grid --model llama3-8b --nodes 1 --tp 2,4 --pp 1 --mbs 1 --top 0 --json
+expect_ok "grid text" "rank  TP  PP" grid --model llama3-70b --nodes 8 --seq 8192
+expect_fail "grid bad tp list" "--tp: '3x' is not a positive integer" grid --model llama3-8b --tp 1,3x
+expect_fail "grid bad recompute" "--recompute: 'selective:2'" grid --model llama3-8b --recompute selective:2
+expect_fail "grid no model" "give a model" grid --nodes 2
 echo "cli_contract: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -3,6 +3,7 @@
 # with the field named and a non-zero exit status, never a crash.
 set -u
 TP="$1"
+SHARED_DATA="${2:?usage: test_cli.sh TRAINPLAN SHARED_DATA_DIR}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 passed=0
 failed=0
@@ -82,5 +83,11 @@ expect_ok "grid text" "rank  TP  PP" grid --model llama3-70b --nodes 8 --seq 819
 expect_fail "grid bad tp list" "--tp: '3x' is not a positive integer" grid --model llama3-8b --tp 1,3x
 expect_fail "grid bad recompute" "--recompute: 'selective:2'" grid --model llama3-8b --recompute selective:2
 expect_fail "grid no model" "give a model" grid --nodes 2
+# grid --heuristics nemo: NeMo 2.0's printed lines for test_generate_configs.py's llama3_70b case.
+nemo_out="$("$TP" grid --heuristics nemo --model llama3-70b --model-size-b 70 --nodes 128 --seq 8192 --gbs 2048 --mbs 1 --cp 1,2,4 --ep 1 --min-model-parallel 16 --max-model-parallel 64)"
+nemo_want="$(jq -r '.cases[0].stdout_lines[]' "$SHARED_DATA/nemo/nemo2_generate_configs_cases.json")"
+[ "$nemo_out" = "$nemo_want" ]; check "grid --heuristics nemo prints NeMo's lines (got: $nemo_out)" $?
+json_key "grid nemo json with trainplan's verdict" '(.candidates | length) == 3 and .candidates[0].name == "llama_70b_128nodes_tp_4_pp_1_cp_4_ep_1_mbs_1_vp_None" and (.candidates[0].trainplan | has("fits"))' \
+    grid --heuristics nemo --model llama3-70b --model-size-b 70 --nodes 128 --seq 8192 --gbs 2048 --mbs 1 --cp 1,2,4 --ep 1 --min-model-parallel 16 --max-model-parallel 64 --json
 echo "cli_contract: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 namespace tp::test {
@@ -32,5 +34,13 @@ inline std::string test_name(std::string raw) {
         if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
     return raw;
 }
+
+// One case of a data-driven parameterized test: a gtest-safe name and the case's JSON.
+struct Case {
+    std::string name;
+    nlohmann::json data;
+};
+inline std::ostream& operator<<(std::ostream& os, const Case& c) { return os << c.name; }
+inline std::string case_name(const testing::TestParamInfo<Case>& info) { return info.param.name; }
 
 }  // namespace tp::test

@@ -19,12 +19,8 @@ namespace {
 using nlohmann::json;
 using test::load_shared_json;
 
-struct Case {
-    std::string name;
-    json data;
-};
-
-std::ostream& operator<<(std::ostream& os, const Case& c) { return os << c.name; }
+using test::Case;
+using test::case_name;
 
 // Cases of one launcher test class, named <class>_<index>_<inputs>.
 std::vector<Case> launcher_cases(const std::string& file, const std::string& cls) {
@@ -55,7 +51,6 @@ std::vector<Case> nemo2_cases(const std::string& key) {
     return out;
 }
 
-std::string case_name(const testing::TestParamInfo<Case>& info) { return info.param.name; }
 
 const char* const kBase = "auto_configurator/tests/code_tests/test_base_config.py";
 const char* const kUtils = "auto_configurator/tests/code_tests/test_utils.py";

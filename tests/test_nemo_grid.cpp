@@ -20,13 +20,8 @@ namespace {
 using nlohmann::json;
 using test::load_shared_json;
 
-struct Case {
-    std::string name;
-    json data;
-};
-
-std::ostream& operator<<(std::ostream& os, const Case& c) { return os << c.name; }
-std::string case_name(const testing::TestParamInfo<Case>& info) { return info.param.name; }
+using test::Case;
+using test::case_name;
 
 // NeMo's "auto" (or an absent key) is nullopt; a list is the user's list.
 std::optional<std::vector<int>> list_or_auto(const json& obj, const char* key) {

@@ -27,7 +27,11 @@ for target in build/fuzz/fuzz/fuzz_*; do
   parser="$(basename "$target")"; parser="${parser#fuzz_}"
   corpus="$(mktemp -d)"
   cp fuzz/corpus/"$parser"/* "$corpus/" 2>/dev/null || true
-  case "$parser" in hf_config) cp tests/data/hf/*.json "$corpus/" ;; esac
+  case "$parser" in
+    hf_config) cp tests/data/hf/*.json "$corpus/" ;;
+    session) cp tests/data/session/*.json "$corpus/" ;;
+    search_config) for f in tests/data/search_config/*/*.yaml; do cp "$f" "$corpus/$(basename "$(dirname "$f")")_$(basename "$f")"; done ;;
+  esac
   if ! "$target" -seed=1 -runs=500000 -max_total_time=60 -artifact_prefix=build/fuzz-artifacts/ \
       "$corpus" >build/fuzz-"$parser".log 2>&1; then
     grep -v '^#' build/fuzz-"$parser".log | tail -40

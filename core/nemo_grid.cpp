@@ -4,6 +4,7 @@
 // [SECTION] grid space  _calculate_tp_pp_mbs_grid
 // [SECTION] grid        generate_grid_search_configs + modify_cfg (NeMo 2.0)
 // [SECTION] act ckpt    the launcher's _set_activations_checkpoint_params
+// [SECTION] launcher    the launcher's generate_grid_search_configs + modify_cfg + launch order
 #include "nemo_grid.hpp"
 
 #include <algorithm>
@@ -396,6 +397,33 @@ struct Tuple4 {
     bool operator==(const Tuple4&) const = default;
 };
 
+// Pass 1 of generate_grid_search_configs, the same in NeMo 2.0 and the launcher: keep each
+// (tp, pp, cp, ep) once, in loop order, if some MBS passes the validity filter.
+std::vector<Tuple4> valid_parallel_tuples(const NemoGridSpace& s, long long gbs, long long num_gpus, int heads, int layers,
+                                          int multiplier) {
+    std::vector<Tuple4> valid;
+    for (int t : s.tp)
+        for (int p : s.pp)
+            for (const std::optional<int>& c : s.cp)
+                for (const std::optional<int>& e : s.ep)
+                    for (int m : s.mbs) {
+                        // `(tp * pp * cp * ep) if (cp and ep) else (tp * pp)`, in double: exact
+                        // below 2^53, and any product above that fails the max check anyway.
+                        const double mp = (c && e) ? double(t) * p * *c * *e : double(t) * p;
+                        const int mod_cp = c.value_or(1), mod_ep = e.value_or(1);
+                        const Tuple4 tuple{t, p, c, e};
+                        const bool ok =
+                            s.min_model_parallel <= mp && mp <= s.max_model_parallel &&
+                            py_float_mod_is_zero(gbs, m * num_gpus, static_cast<long long>(mp)) && heads % t == 0 &&
+                            (multiplier * layers) % p == 0 &&
+                            std::find(valid.begin(), valid.end(), tuple) == valid.end() &&
+                            // One of CP and EP must be 1 (upstream: cp // ep == cp or ep // cp == ep).
+                            (mod_cp / mod_ep == mod_cp || mod_ep / mod_cp == mod_ep);
+                        if (ok) valid.push_back(tuple);
+                    }
+    return valid;
+}
+
 }  // namespace
 
 Result<NemoGrid> nemo_generate_grid(const NemoGridInput& in) {
@@ -410,26 +438,7 @@ Result<NemoGrid> nemo_generate_grid(const NemoGridInput& in) {
     const int multiplier = 1;  // GPT-based: no encoder/decoder doubling
 
     // Pass 1 (generate_grid_search_configs): keep each (tp, pp, cp, ep) once, if some MBS passes.
-    std::vector<Tuple4> valid;
-    for (int t : s.tp)
-        for (int p : s.pp)
-            for (const std::optional<int>& c : s.cp)
-                for (const std::optional<int>& e : s.ep)
-                    for (int m : s.mbs) {
-                        // `(tp * pp * cp * ep) if (cp and ep) else (tp * pp)`, in double: exact
-                        // below 2^53, and any product above that fails the max check anyway.
-                        const double mp = (c && e) ? double(t) * p * *c * *e : double(t) * p;
-                        const int mod_cp = c.value_or(1), mod_ep = e.value_or(1);
-                        const Tuple4 tuple{t, p, c, e};
-                        const bool ok =
-                            s.min_model_parallel <= mp && mp <= s.max_model_parallel &&
-                            py_float_mod_is_zero(gbs, m * num_gpus, static_cast<long long>(mp)) && in.heads % t == 0 &&
-                            (multiplier * in.layers) % p == 0 &&
-                            std::find(valid.begin(), valid.end(), tuple) == valid.end() &&
-                            // One of CP and EP must be 1 (upstream: cp // ep == cp or ep // cp == ep).
-                            (mod_cp / mod_ep == mod_cp || mod_ep / mod_cp == mod_ep);
-                        if (ok) valid.push_back(tuple);
-                    }
+    const std::vector<Tuple4> valid = valid_parallel_tuples(s, gbs, num_gpus, in.heads, in.layers, multiplier);
 
     // Pass 2: per tuple, the VP of _set_activations_checkpoint_params (GPT-based, pp > 2:
     // interleaved with num_layers // pp stages per GPU; activation checkpointing is off for
@@ -524,6 +533,100 @@ Result<NemoActCkptGrid> nemo_launcher_act_ckpt_grid(const std::string& model_typ
         }
     }
     return g;
+}
+
+// ------------------------------------------------------------------------------------------------
+// [SECTION] launcher
+// NeMo-Framework-Launcher@26e42fa9 auto_configurator/autoconfig/training_config.py
+// (generate_grid_search_configs, launch_grid_search_configs) and autoconfig/utils.py (modify_cfg),
+// read from their copy in NVIDIA/NeMo@00bdb97 nemo/collections/llm/tools/auto_configurator/autoconfig/.
+// ------------------------------------------------------------------------------------------------
+
+Result<NemoLauncherGrid> nemo_launcher_generate_grid(const NemoGridInput& in, int gbs, const std::string& act_method,
+                                                     const std::optional<std::vector<int>>& act_ckpt_layers) {
+    for (auto [field, v] : {std::pair{"--heads", in.heads}, std::pair{"--nodes", in.nodes},
+                            std::pair{"--gpus-per-node", in.gpus_per_node}})
+        if (auto e = check_int(field, v, kMaxCount)) return *e;
+    if (auto e = check_int("--gbs", gbs, kMaxLarge)) return *e;
+    if (act_ckpt_layers)
+        for (int a : *act_ckpt_layers)
+            if (a < 0 || a > kMaxCount)
+                return make_error(ErrorKind::out_of_range, "--act-ckpt-layers must be between 0 and " + std::to_string(kMaxCount) +
+                                                               " (got " + std::to_string(a) + ")");
+    Result<NemoGridSpace> space = nemo_grid_space(in, NemoFlavor::launcher);
+    if (!space) return space.error();
+    const NemoGridSpace& s = *space;
+    const long long num_gpus = static_cast<long long>(in.nodes) * in.gpus_per_node;
+    // "2 * num_layers is needed because of encoder/decoder architecture."
+    const int multiplier = is_t5(in.model_type) ? 2 : 1;
+    // results_cfgs = [[] for _ in range(multiplier * num_layers + 1)]: a name filed under a larger
+    // act or MBS raises IndexError upstream, so it is an error here too.
+    const long long buckets = static_cast<long long>(multiplier) * in.layers + 1;
+
+    const std::vector<Tuple4> valid = valid_parallel_tuples(s, gbs, num_gpus, in.heads, in.layers, multiplier);
+
+    NemoLauncherGrid grid;
+    const std::string size = in.model_size_is_float ? python_float_repr(in.model_size_b) : format_number(in.model_size_b);
+    auto emit = [&](const Tuple4& v, int m, const std::optional<int>& vp, const std::optional<int>& act,
+                    const std::optional<int>& num_mbs_act, const std::optional<int>& act_per_pipe,
+                    int bucket) -> std::optional<Error> {
+        // modify_cfg: `gbs % (mbs * num_gpus / (tp * pp))`, `att_heads % tp`, `num_layers % pp`:
+        // CP, EP and the T5 multiplier are not in this second check.
+        if (!py_float_mod_is_zero(gbs, m * num_gpus, static_cast<long long>(v.tp) * v.pp) || in.heads % v.tp != 0 ||
+            in.layers % v.pp != 0)
+            return std::nullopt;
+        if (bucket >= buckets)
+            return make_error(ErrorKind::out_of_range,
+                              std::string(act ? "--act-ckpt-layers " : "--mbs ") + std::to_string(bucket) +
+                                  ": the launcher files this candidate under results_cfgs[" + std::to_string(bucket) +
+                                  "], a list of multiplier x layers + 1 = " + std::to_string(buckets) +
+                                  " entries (IndexError upstream)");
+        NemoLauncherCandidate c{v.tp, v.pp, v.cp, v.ep, m, gbs, vp, act, num_mbs_act, act_per_pipe, "", bucket};
+        c.name = in.model_type + "_" + size + "b_" + std::to_string(in.nodes) + "nodes_tp_" + std::to_string(c.tp) + "_pp_" +
+                 std::to_string(c.pp) + "_cp_" + or_none(c.cp) + "_ep_" + or_none(c.ep) + "_mbs_" + std::to_string(m) +
+                 "_act_ckpt_" + or_none(act) + "_num_mbs_act_" + or_none(num_mbs_act) + "_act_per_pipe_" +
+                 or_none(act_per_pipe);
+        grid.stdout_lines.push_back("Valid config: GBS=" + std::to_string(gbs) + ", MBS=" + std::to_string(m) + ", TP=" +
+                                    std::to_string(c.tp) + ", PP=" + std::to_string(c.pp) + ", CP=" + or_none(c.cp) +
+                                    ", EP=" + or_none(c.ep) + ", act_ckpt_layers=" + or_none(act) + ", num_mbs_act=" +
+                                    or_none(num_mbs_act) + ", act_per_pipe=" + or_none(act_per_pipe) +
+                                    ". Adding to directory.");
+        grid.configs.push_back(std::move(c));
+        return std::nullopt;
+    };
+
+    for (const Tuple4& v : valid) {
+        Result<NemoActCkptGrid> act = nemo_launcher_act_ckpt_grid(in.model_type, v.pp, in.layers, act_method, in.model_size_b);
+        if (!act) return act.error();
+        for (int m : s.mbs) {
+            if (act->act_ckpt_layers.front()) {
+                // `if act_layers is not None and act_layers != "auto": act_ckpt_layers = act_layers`
+                const std::vector<std::optional<int>> acts =
+                    act_ckpt_layers ? optional_list(*act_ckpt_layers) : act->act_ckpt_layers;
+                for (const std::optional<int>& a : acts)
+                    for (const std::optional<int>& n : act->num_mbs_act)
+                        for (const std::optional<int>& p : act->act_per_pipe)
+                            if (auto e = emit(v, m, act->vp, a, n, p, *a)) return *e;
+            } else {
+                if (auto e = emit(v, m, act->vp, std::nullopt, std::nullopt, std::nullopt, m)) return *e;
+            }
+        }
+    }
+    grid.stdout_lines.push_back("All candidate configurations created correctly.");
+    return grid;
+}
+
+std::vector<size_t> nemo_launcher_launch_order(const NemoLauncherGrid& grid, std::optional<int> limit_search_runs) {
+    std::vector<size_t> order(grid.configs.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    // `for cfg_list in results_cfgs: for file_name in cfg_list:` — by bucket, then write order.
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return grid.configs[a].results_bucket < grid.configs[b].results_bucket;
+    });
+    // `if len(job_ids) == limit: return job_ids` (every submission is assumed to return a job id).
+    if (limit_search_runs && *limit_search_runs > 0 && order.size() > size_t(*limit_search_runs))
+        order.resize(size_t(*limit_search_runs));
+    return order;
 }
 
 }  // namespace tp

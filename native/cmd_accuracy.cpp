@@ -1,5 +1,6 @@
 // trainplan accuracy: reads the ground-truth CSVs and prints predicted vs published per file
-// (--markdown: the whole report, committed as docs/accuracy.md; --fit: re-fits the constants).
+// (--markdown: the whole report, committed as docs/accuracy.md; --fit: re-fits the constants;
+// --presets: only the NeMo launcher presets section, from ../shared/data/nemo).
 #include <iostream>
 #include <map>
 #include <memory>
@@ -7,6 +8,8 @@
 #include "accuracy.hpp"
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "hardware.hpp"
+#include "preset_report.hpp"
 #include "ranking_quality.hpp"
 
 namespace tp::cli {
@@ -14,8 +17,24 @@ namespace tp::cli {
 namespace {
 struct AccuracyFlags {
     std::string data = TRAINPLAN_GROUND_TRUTH;
-    bool markdown = false, fit = false;
+    std::string nemo_data;  // empty: <data>/../nemo
+    std::string preset_gpu = "h100-sxm";
+    bool markdown = false, fit = false, presets = false;
 };
+
+// The NeMo launcher presets section: NeMo's grid per preset beside trainplan's verdict and plan.
+Result<std::string> presets_markdown(const AccuracyFlags& f) {
+    const std::string dir = f.nemo_data.empty() ? f.data + "/../nemo" : f.nemo_data;
+    Result<std::string> presets = read_text_file(dir + "/launcher_search_config_presets.json");
+    if (!presets) return presets.error();
+    Result<std::string> base_configs = read_text_file(dir + "/launcher_base_configs_summary.json");
+    if (!base_configs) return base_configs.error();
+    Result<GpuSpec> gpu = gpu_find(f.preset_gpu);
+    if (!gpu) return gpu.error();
+    Result<PresetReport> report = preset_report_run(*presets, *base_configs, *gpu);
+    if (!report) return report.error();
+    return preset_report_markdown(*report);
+}
 }  // namespace
 
 Runner register_accuracy(CLI::App& app) {
@@ -23,7 +42,21 @@ Runner register_accuracy(CLI::App& app) {
     app.add_option("--data", f->data, "The ground_truth folder of the shared data")->capture_default_str();
     app.add_flag("--markdown", f->markdown, "Print the full report as Markdown (docs/accuracy.md)");
     app.add_flag("--fit", f->fit, "Fit the calibration constants on the calibration rows and print them");
+    app.add_flag("--presets", f->presets,
+                 "Print only the NeMo launcher presets report (NeMo's grid per preset, trainplan's OOM verdict on it, "
+                 "trainplan's top-5) as Markdown");
+    app.add_option("--nemo-data", f->nemo_data,
+                   "The nemo folder of the shared data (launcher_search_config_presets.json, "
+                   "launcher_base_configs_summary.json); default: <--data>/../nemo");
+    app.add_option("--preset-gpu", f->preset_gpu, "GPU the presets report assumes (the presets say only 80 GB)")
+        ->capture_default_str();
     return [f]() {
+        if (f->presets) {
+            Result<std::string> text = presets_markdown(*f);
+            if (!text) return fail(text.error());
+            std::cout << *text;
+            return 0;
+        }
         std::map<std::string, std::string> files;
         for (const std::string& name : accuracy_input_files()) {
             Result<std::string> text = read_text_file(f->data + "/" + name);
@@ -47,7 +80,9 @@ Runner register_accuracy(CLI::App& app) {
         }
         Result<RankingReport> ranking = ranking_quality_run(files.at("nemo_24_07_performance_summary_h100_fp8.csv"));
         if (!ranking) return fail(ranking.error());
-        std::cout << accuracy_markdown(*report, k) << "\n" << ranking_quality_markdown(*ranking);
+        Result<std::string> presets = presets_markdown(*f);
+        if (!presets) return fail(presets.error());
+        std::cout << accuracy_markdown(*report, k) << "\n" << ranking_quality_markdown(*ranking) << "\n" << *presets;
         return 0;
     };
 }

@@ -5,12 +5,17 @@
 //   - launcher_unit_test_cases.json, TestCalculateTpPpMbsGrid (NeMo-Framework-Launcher@26e42fa9,
 //     41 cases): _calculate_tp_pp_mbs_grid compared with the value the upstream code returns;
 //   - heuristics_tables.json: every row of every table this grid implements, at its inclusive
-//     bound and halfway below it, plus what happens above the last row.
+//     bound and halfway below it, plus what happens above the last row;
+//   - the launcher's full candidate loop (generate_grid_search_configs): upstream has no test of
+//     it, so the expected values below are derived by hand from the code (see each test), and the
+//     loop is cross-checked against every TestCalculateTpPpMbsGrid case.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "base_config.hpp"
 #include "nemo_grid.hpp"
 #include "test_data.hpp"
 
@@ -404,6 +409,211 @@ TEST(LauncherActCkptGrid, PipelineDeeperThanTheModelIsAnError) {
     Result<NemoActCkptGrid> r = nemo_launcher_act_ckpt_grid("gpt3", 16, 12, "block", 0.126);
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error().message.find("--pp"), std::string::npos) << r.error().message;
+}
+
+// ---- launcher: generate_grid_search_configs (the full loop) ---------------------------------------
+// Expected values are derived by hand from upstream (NeMo-Framework-Launcher@26e42fa9
+// autoconfig/training_config.py generate_grid_search_configs, utils.py modify_cfg, read from
+// their copy in NVIDIA/NeMo@00bdb97); no upstream test runs this loop.
+
+// The gpt3/5b preset as the launcher runs it: base config from gpt3.yaml + generate_base_config
+// (5B, seq 2048, 80 GB: GBS 2048; 24 layers, 32 heads), 16 nodes x 8 GPUs = 128 GPUs, and
+// gpt3.yaml's activations_checkpoint_method null (no act-ckpt sub-grid).
+//   space (_tp_pp_mbs_grid_gpt3_80gb, seq 2048, 4 < 5 <= 8): tp [1, 2, 4], pp [1], cp [1], ep [1],
+//   mbs [1, 2, 3, 4, 6, 8], model parallel 1..8 -> pass 1 keeps all three (tp, 1, 1, 1);
+//   modify_cfg: 2048 % (mbs * 128 / tp) == 0 holds for MBS 1, 2, 4, 8 and fails for 3 and 6
+//   (2048 / 384 and 2048 / 768 are not integers; likewise for tp 2 and 4) -> 3 x 4 = 12 files.
+NemoGridInput gpt3_5b_preset() {
+    BaseConfigInputs b;
+    b.model_size_b = 5, b.model_size_is_float = false, b.family = "gpt3", b.nodes = 16, b.max_training_days = 5;
+    b.tokens_b = 300, b.vocab = 51200, b.seq = 2048, b.heuristics = Heuristics::nemo;
+    Result<BaseConfig> cfg = base_config_generate(b);
+    EXPECT_TRUE(cfg.ok());
+    NemoGridInput in;
+    in.model_type = "gpt3", in.model_size_b = 5, in.layers = cfg->num_layers, in.heads = cfg->heads, in.seq = 2048;
+    in.nodes = 16, in.gpus_per_node = 8, in.gpu_memory_gb = 80;
+    return in;
+}
+
+TEST(LauncherGenerateGrid, Gpt3FiveBillionPreset) {
+    const NemoGridInput in = gpt3_5b_preset();
+    ASSERT_EQ(in.layers, 24);
+    ASSERT_EQ(in.heads, 32);
+    Result<NemoLauncherGrid> r = nemo_launcher_generate_grid(in, 2048, "");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->configs.size(), 12u);
+    std::vector<std::pair<int, int>> tp_mbs;
+    for (const NemoLauncherCandidate& c : r->configs) {
+        tp_mbs.emplace_back(c.tp, c.mbs);
+        EXPECT_EQ(c.pp, 1);
+        EXPECT_EQ(c.cp, 1);
+        EXPECT_EQ(c.ep, 1);
+        EXPECT_EQ(c.gbs, 2048);
+        EXPECT_EQ(c.vp, std::nullopt);
+        EXPECT_EQ(c.act_ckpt_layers, std::nullopt);
+        EXPECT_EQ(c.results_bucket, c.mbs);  // no sub-grid: results_cfgs[mbs]
+    }
+    const std::vector<std::pair<int, int>> want = {{1, 1}, {1, 2}, {1, 4}, {1, 8}, {2, 1}, {2, 2},
+                                                   {2, 4}, {2, 8}, {4, 1}, {4, 2}, {4, 4}, {4, 8}};
+    EXPECT_EQ(tp_mbs, want);
+    EXPECT_EQ(r->configs.front().name, "gpt3_5b_16nodes_tp_1_pp_1_cp_1_ep_1_mbs_1_act_ckpt_None_num_mbs_act_None_act_per_pipe_None");
+    EXPECT_EQ(r->configs.back().name, "gpt3_5b_16nodes_tp_4_pp_1_cp_1_ep_1_mbs_8_act_ckpt_None_num_mbs_act_None_act_per_pipe_None");
+    ASSERT_EQ(r->stdout_lines.size(), 13u);
+    EXPECT_EQ(r->stdout_lines[0], "Valid config: GBS=2048, MBS=1, TP=1, PP=1, CP=1, EP=1, act_ckpt_layers=None, "
+                                  "num_mbs_act=None, act_per_pipe=None. Adding to directory.");
+    EXPECT_EQ(r->stdout_lines[11], "Valid config: GBS=2048, MBS=8, TP=4, PP=1, CP=1, EP=1, act_ckpt_layers=None, "
+                                   "num_mbs_act=None, act_per_pipe=None. Adding to directory.");
+    EXPECT_EQ(r->stdout_lines[12], "All candidate configurations created correctly.");
+
+    // Launch order: results_cfgs[1] (the three MBS-1 files), then [2], [4], [8]; 12 < limit 100.
+    const std::vector<size_t> order = nemo_launcher_launch_order(*r, 100);
+    ASSERT_EQ(order.size(), 12u);
+    EXPECT_EQ((std::vector<size_t>{order[0], order[1], order[2], order[3]}), (std::vector<size_t>{0, 4, 8, 1}));
+}
+
+// The llama/llama2_7b preset (custom config base_configs/llama2_7b.yaml: 32 layers, 32 heads,
+// GBS 128, data seq 4096, activations_checkpoint_method block; 1 node x 8 GPUs; limit_search_runs 100).
+//   space (seq 4096, 4 < 7 <= 8): tp [1, 2, 4], pp = divisors of 32 within 1..2 = [1, 2], mbs [1, 2, 4];
+//   pass 1 keeps all six (tp, pp): 128 % (8 / mp) == 0 for every mp <= 8;
+//   sub-grid (block, 1 <= 7 < 11.3: step 8 // pp): pp 1 -> act [0, 8, 16, 24, 32] only (5);
+//   pp 2 -> act [0, 4, 8, 12, 16] x num_mbs_act [1, 1, 2] x act_per_pipe [0, 4, ..., 32] (5 x 3 x 9 = 135);
+//   modify_cfg passes every MBS -> per TP 3 x (5 + 135) = 420, in all 1260 files.
+// launch_grid_search_configs walks results_cfgs[0] first, which already holds 3 x (3 + 81) = 252
+// names: the 100 jobs launched all have act_ckpt_layers 0.
+TEST(LauncherGenerateGrid, Llama2SevenBillionBlockSubGrid) {
+    NemoGridInput in;
+    in.model_type = "llama", in.model_size_b = 7, in.layers = 32, in.heads = 32, in.seq = 4096;
+    in.nodes = 1, in.gpus_per_node = 8, in.gpu_memory_gb = 80;
+    Result<NemoLauncherGrid> r = nemo_launcher_generate_grid(in, 128, "block");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->configs.size(), 1260u);
+    EXPECT_EQ(r->stdout_lines.size(), 1261u);
+    EXPECT_EQ(r->configs[0].name, "llama_7b_1nodes_tp_1_pp_1_cp_1_ep_1_mbs_1_act_ckpt_0_num_mbs_act_None_act_per_pipe_None");
+    EXPECT_EQ(r->configs[4].name, "llama_7b_1nodes_tp_1_pp_1_cp_1_ep_1_mbs_1_act_ckpt_32_num_mbs_act_None_act_per_pipe_None");
+    // After the 15 PP-1 files: PP 2, MBS 1, act 0, the first num_mbs_act (1), act_per_pipe 0, 4, ...
+    EXPECT_EQ(r->configs[15].name, "llama_7b_1nodes_tp_1_pp_2_cp_1_ep_1_mbs_1_act_ckpt_0_num_mbs_act_1_act_per_pipe_0");
+    EXPECT_EQ(r->configs[16].act_per_pipe, 4);
+    EXPECT_EQ(r->configs.back().name, "llama_7b_1nodes_tp_4_pp_2_cp_1_ep_1_mbs_4_act_ckpt_16_num_mbs_act_2_act_per_pipe_32");
+    EXPECT_EQ(r->stdout_lines[15], "Valid config: GBS=128, MBS=1, TP=1, PP=2, CP=1, EP=1, act_ckpt_layers=0, "
+                                   "num_mbs_act=1, act_per_pipe=0. Adding to directory.");
+    const long long act0 = std::count_if(r->configs.begin(), r->configs.end(),
+                                         [](const NemoLauncherCandidate& c) { return c.act_ckpt_layers == 0; });
+    EXPECT_EQ(act0, 252);
+    const std::vector<size_t> order = nemo_launcher_launch_order(*r, 100);
+    ASSERT_EQ(order.size(), 100u);
+    for (size_t i : order) EXPECT_EQ(r->configs[i].act_ckpt_layers, 0) << r->configs[i].name;
+    EXPECT_EQ(nemo_launcher_launch_order(*r, std::nullopt).size(), 1260u);
+    EXPECT_EQ(nemo_launcher_launch_order(*r, 0).size(), 1260u);  // `len(job_ids) == 0` is never true after a launch
+}
+
+// The t5/0.22b preset: base config from t5.yaml + generate_base_config (0.22B: 12 encoder layers,
+// 12 heads, GBS 2048), 4 nodes x 8 GPUs, encoder activations_checkpoint_method block.
+//   space (_tp_pp_mbs_grid_t5_80gb, <= 1.0): tp [1, 2], pp [1], cp = ep = [None], mbs [16, 32, 64, 128];
+//   sub-grid: 0.22 < 1.0 keeps 4 // pp = 4 as the step, act = range(0, 2 * 12 + 1, 4) = 0..24 (7 values),
+//   no num_mbs_act / act_per_pipe (not a GPT model); modify_cfg: 2048 % (mbs * 32 / tp) fails only
+//   for tp 1, MBS 128 -> (3 + 4) x 7 = 49 files, filed under results_cfgs[act].
+TEST(LauncherGenerateGrid, T5EncoderDecoderPreset) {
+    BaseConfigInputs b;
+    b.model_size_b = 0.22, b.family = "t5", b.nodes = 4, b.max_training_days = 4, b.tokens_b = 1000, b.vocab = 29000, b.seq = 512;
+    Result<BaseConfig> cfg = base_config_generate(b);
+    ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+    ASSERT_EQ(cfg->num_layers, 12);
+    ASSERT_EQ(cfg->heads, 12);
+    ASSERT_EQ(cfg->gbs, 2048);
+    NemoGridInput in;
+    in.model_type = "t5", in.model_size_b = 0.22, in.model_size_is_float = true, in.layers = 12, in.heads = 12, in.seq = 512;
+    in.nodes = 4, in.gpus_per_node = 8, in.gpu_memory_gb = 80;
+    Result<NemoLauncherGrid> r = nemo_launcher_generate_grid(in, cfg->gbs, "block");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->configs.size(), 49u);
+    EXPECT_EQ(r->configs[0].name, "t5_0.22b_4nodes_tp_1_pp_1_cp_None_ep_None_mbs_16_act_ckpt_0_num_mbs_act_None_act_per_pipe_None");
+    EXPECT_EQ(r->configs[6].name, "t5_0.22b_4nodes_tp_1_pp_1_cp_None_ep_None_mbs_16_act_ckpt_24_num_mbs_act_None_act_per_pipe_None");
+    EXPECT_EQ(r->configs.back().name, "t5_0.22b_4nodes_tp_2_pp_1_cp_None_ep_None_mbs_128_act_ckpt_24_num_mbs_act_None_act_per_pipe_None");
+    EXPECT_EQ(r->stdout_lines[0], "Valid config: GBS=2048, MBS=16, TP=1, PP=1, CP=None, EP=None, act_ckpt_layers=0, "
+                                  "num_mbs_act=None, act_per_pipe=None. Adding to directory.");
+    for (const NemoLauncherCandidate& c : r->configs) {
+        EXPECT_FALSE(c.tp == 1 && c.mbs == 128) << c.name;
+        EXPECT_EQ(c.results_bucket, *c.act_ckpt_layers);
+    }
+}
+
+// A user's act_ckpt_layers list replaces the sub-grid's layer counts (only where the sub-grid exists).
+TEST(LauncherGenerateGrid, UserActCkptLayersReplaceTheRange) {
+    NemoGridInput in;
+    in.model_type = "llama", in.model_size_b = 7, in.layers = 32, in.heads = 32, in.seq = 4096;
+    in.nodes = 1, in.gpus_per_node = 8;
+    in.tp = std::vector<int>{1};
+    in.pp = std::vector<int>{1};
+    in.mbs = std::vector<int>{1};
+    Result<NemoLauncherGrid> r = nemo_launcher_generate_grid(in, 128, "block", std::vector<int>{2, 6});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->configs.size(), 2u);
+    EXPECT_EQ(r->configs[0].act_ckpt_layers, 2);
+    EXPECT_EQ(r->configs[1].act_ckpt_layers, 6);
+    Result<NemoLauncherGrid> none = nemo_launcher_generate_grid(in, 128, "", std::vector<int>{2, 6});
+    ASSERT_TRUE(none.ok());
+    ASSERT_EQ(none->configs.size(), 1u);
+    EXPECT_EQ(none->configs[0].act_ckpt_layers, std::nullopt);
+}
+
+// results_cfgs has multiplier x layers + 1 lists; an MBS above that raises IndexError upstream.
+TEST(LauncherGenerateGrid, MbsBeyondResultsListIsAnError) {
+    NemoGridInput in;
+    in.model_type = "gpt3", in.model_size_b = 0.126, in.model_size_is_float = true, in.layers = 12, in.heads = 12;
+    in.nodes = 1, in.gpus_per_node = 8;
+    in.mbs = std::vector<int>{16};
+    // 1024 % (16 * 8 / tp) == 0 for tp 1 and 2: the candidate is valid, and filed under results_cfgs[16] of 13.
+    Result<NemoLauncherGrid> r = nemo_launcher_generate_grid(in, 1024, "");
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("--mbs 16"), std::string::npos) << r.error().message;
+}
+
+// Cross-check with the upstream TestCalculateTpPpMbsGrid cases: whatever the loop writes lies in the
+// space _calculate_tp_pp_mbs_grid returns there (tp, pp, cp, ep, mbs lists and the model-parallel
+// bounds), and every name spells its own values.
+TEST(LauncherGenerateGrid, CandidatesLieInTheUpstreamSpace) {
+    size_t total = 0;
+    for (const Case& k : launcher_grid_cases()) {
+        const json& c = k.data;
+        const json& cfg = c["train_cfg"];
+        const json& want = c["actual_output"];
+        SCOPED_TRACE(k.name);
+        NemoGridInput in;
+        in.model_type = c["model_name"];
+        in.model_size_b = c["model_size"];
+        in.model_size_is_float = c["model_size"].is_number_float();
+        in.layers = c["layers"];
+        in.heads = 40;  // divisible by every TP the cases list (1, 2, 4, 5, 8)
+        in.seq = c["seq_length"];
+        in.gpu_memory_gb = cfg["gpu_memory_gb"];
+        in.nodes = 2, in.gpus_per_node = 8;
+        in.tp = list_or_auto(cfg, "tensor_parallel_sizes");
+        in.pp = list_or_auto(cfg, "pipeline_parallel_sizes");
+        in.cp = list_or_auto(cfg, "context_parallel_sizes");
+        in.ep = list_or_auto(cfg, "expert_parallel_sizes");
+        in.mbs = list_or_auto(cfg, "micro_batch_sizes");
+        in.min_model_parallel = int_or_auto(cfg, "min_model_parallel_size");
+        in.max_model_parallel = int_or_auto(cfg, "max_model_parallel_size");
+        // block: exercises the act-ckpt sub-grid too; large MBS lists need a GBS they can divide.
+        Result<NemoLauncherGrid> r = nemo_launcher_generate_grid(in, 7680, "block");
+        ASSERT_TRUE(r.ok()) << r.error().message;
+        total += r->configs.size();
+        EXPECT_EQ(r->stdout_lines.size(), r->configs.size() + 1);
+        auto in_list = [](const json& list, const json& v) { return std::find(list.begin(), list.end(), v) != list.end(); };
+        for (const NemoLauncherCandidate& x : r->configs) {
+            EXPECT_TRUE(in_list(want["tp"], x.tp)) << x.name;
+            EXPECT_TRUE(in_list(want["pp"], x.pp)) << x.name;
+            EXPECT_TRUE(in_list(want["cp"], opt_json(x.cp))) << x.name;
+            EXPECT_TRUE(in_list(want["ep"], opt_json(x.ep))) << x.name;
+            EXPECT_TRUE(in_list(want["mbs"], x.mbs)) << x.name;
+            const int mp = x.tp * x.pp * x.cp.value_or(1) * x.ep.value_or(1);
+            EXPECT_GE(mp, want["min_par"].get<int>()) << x.name;
+            EXPECT_LE(mp, want["max_par"].get<int>()) << x.name;
+            EXPECT_NE(x.name.find("_tp_" + std::to_string(x.tp) + "_pp_" + std::to_string(x.pp) + "_"), std::string::npos);
+            EXPECT_NE(x.name.find("_mbs_" + std::to_string(x.mbs) + "_act_ckpt_"), std::string::npos);
+        }
+    }
+    EXPECT_GT(total, 0u);
 }
 
 }  // namespace

@@ -169,7 +169,7 @@ std::string base_config_to_yaml(const BaseConfig& cfg) {
     out << YAML::Key << "val_check_interval" << YAML::Value << 50;
     out << YAML::Key << "limit_val_batches" << YAML::Value << 1;
     out << YAML::Key << "accumulate_grad_batches" << YAML::Value << 1;
-    out << YAML::Key << "gradient_clip_val" << YAML::Value << 1.0;
+    out << YAML::Key << "gradient_clip_val" << YAML::Value << python_float_repr(1.0);
     out << YAML::EndMap;
 
     out << YAML::Key << "exp_manager" << YAML::Value << YAML::BeginMap;
@@ -231,7 +231,7 @@ std::string base_config_to_yaml(const BaseConfig& cfg) {
     out << YAML::Key << "optim" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "name" << YAML::Value << "mcore_distributed_optim";
     emit_double("lr", cfg.lr);
-    out << YAML::Key << "weight_decay" << YAML::Value << (cfg.family == "gpt3" ? 0.1 : 0.01);
+    emit_double("weight_decay", cfg.family == "gpt3" ? 0.1 : 0.01);
     out << YAML::Key << "sched" << YAML::Value << YAML::BeginMap;
     if (cfg.warmup_ratio) {
         out << YAML::Key << "name" << YAML::Value << "WarmupAnnealing";

@@ -88,6 +88,12 @@ SearchSpace search_auto_space(const ModelSpec& m, const TrainConfig& base, const
     return s;
 }
 
+std::string search_out_of_memory_reason(const Estimate& e, const TrainConfig& c) {
+    return "out of memory: needs " + format_fixed(e.memory.total / kGiB, 1) + " GiB, " + format_fixed(e.usable_bytes / kGiB, 1) +
+           " GiB usable (" + format_fixed(e.capacity_bytes / kGiB, 1) + " GiB less " + format_fixed(c.memory_margin * 100, 0) +
+           "% margin)";
+}
+
 SearchResult search_grid(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig& base, const SearchSpace& given,
                          const Calibration& k) {
     const SearchSpace s = search_auto_space(m, base, given);
@@ -130,10 +136,7 @@ SearchResult search_grid(const ModelSpec& m, const GpuSpec& gpu, const TrainConf
                                         }
                                         if (!e->fits) {
                                             ++out.out_of_memory;
-                                            reject(c, "out of memory: needs " + format_fixed(e->memory.total / kGiB, 1) +
-                                                          " GiB, " + format_fixed(e->usable_bytes / kGiB, 1) + " GiB usable (" +
-                                                          format_fixed(e->capacity_bytes / kGiB, 1) + " GiB less " +
-                                                          format_fixed(c.memory_margin * 100, 0) + "% margin)");
+                                            reject(c, search_out_of_memory_reason(*e, c));
                                             continue;
                                         }
                                         out.candidates.push_back({c, *e, 0});

@@ -68,6 +68,10 @@ struct SearchResult {
 // by throughput; a list given with --gbs is searched as given.
 int search_default_gbs(int seq);
 
+// The reason a configuration that does not fit is removed: "out of memory: needs 93.1 GiB, 75.4 GiB usable
+// (79.3 GiB less 5% margin)".
+std::string search_out_of_memory_reason(const Estimate& e, const TrainConfig& c);
+
 // Every combination of `space` (auto-filled) applied to `base`, checked and ranked. VP values that
 // do not divide a PP's layers per stage are skipped for that PP, not reported (they are not choices
 // a user made for it); every other failing combination is in `rejected` with its reason.

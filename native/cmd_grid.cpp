@@ -11,6 +11,7 @@
 #include "nemo_grid.hpp"
 #include "report.hpp"
 #include "search.hpp"
+#include "session.hpp"
 
 namespace tp::cli {
 
@@ -19,7 +20,7 @@ struct GridFlags {
     ModelFlags model;
     ClusterFlags cluster;
     std::vector<std::string> tp, pp, vp, cp, ep, mbs, gbs, recompute, sharding;
-    std::string heuristics = "trainplan";
+    std::string heuristics = "trainplan", session;
     double model_size_b = 0;
     int min_model_parallel = 0, max_model_parallel = 0;
     bool tp_across_nodes = false, json = false;
@@ -92,6 +93,31 @@ int run_nemo_grid(const GridFlags& f, const ModelSpec& m, const Cluster& cluster
     return 0;
 }
 
+// --session FILE: the session's inputs replace the model, cluster and search flags (giving both is an error,
+// so a flag is never silently ignored).
+int run_session_grid(GridFlags& f, const CLI::App& app) {
+    for (const char* flag : {"--model", "--hf-config", "--layers", "--nodes", "--gpus-per-node", "--gpu", "--seq", "--precision", "--tp",
+                             "--pp", "--vp", "--cp", "--ep", "--mbs", "--gbs", "--recompute", "--optimizer-sharding", "--framework"})
+        if (app.count(flag))
+            return fail(make_error(ErrorKind::invalid_argument, std::string("--session replaces ") + flag + ": edit the session file or leave the flag out"));
+    Result<std::string> text = read_text_file(f.session);
+    if (!text) return fail(text.error());
+    Result<Session> s = session_parse(*text, f.session);
+    if (!s) return fail(s.error());
+    const SessionInputs& in = s->inputs;
+    Result<GpuSpec> gpu = gpu_find(in.gpu);
+    if (!gpu) return fail(gpu.error());
+    if (!app.count("--heuristics")) f.heuristics = in.heuristics;
+    if (!app.count("--top")) f.top = size_t(in.top);
+    const Cluster cluster{*gpu, in.training};
+    if (f.heuristics == "nemo") return run_nemo_grid(f, in.model, cluster, in.search_space);
+    TrainConfig base = in.training;
+    if (base.gbs == 0) base.gbs = search_default_gbs(base.seq);
+    const SearchResult r = search_grid(in.model, *gpu, base, in.search_space);
+    std::cout << (f.json ? grid_json(in.model, *gpu, base, r, f.top) : grid_text(in.model, *gpu, base, r, f.top));
+    return 0;
+}
+
 }  // namespace
 
 Runner register_grid(CLI::App& app) {
@@ -119,9 +145,11 @@ Runner register_grid(CLI::App& app) {
     app.add_option("--min-model-parallel", f->min_model_parallel, "--heuristics nemo: min_model_parallel_size (default: NeMo's table)");
     app.add_option("--max-model-parallel", f->max_model_parallel, "--heuristics nemo: max_model_parallel_size (default: NeMo's table)");
     app.add_flag("--tp-across-nodes", f->tp_across_nodes, "Allow TP groups larger than a node");
+    app.add_option("--session", f->session, "Session file: its model, cluster, training and search space in place of the flags");
     app.add_option("--top", f->top, "Candidates to print (0 = all)")->capture_default_str();
     app.add_flag("--json", f->json, R"(Print {"candidates": [...], "rejected": [...]})");
-    return [f]() {
+    return [f, &app]() {
+        if (!f->session.empty()) return run_session_grid(*f, app);
         Result<ModelSpec> model = require_model(f->model);
         if (!model) return fail(model.error());
         Result<Cluster> cluster = resolve_cluster(f->cluster);

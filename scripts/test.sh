@@ -30,7 +30,8 @@ for target in build/fuzz/fuzz/fuzz_*; do
   case "$parser" in
     hf_config) cp tests/data/hf/*.json "$corpus/" ;;
     session) cp tests/data/session/*.json "$corpus/" ;;
-    search_config) for f in tests/data/search_config/*/*.yaml; do cp "$f" "$corpus/$(basename "$(dirname "$f")")_$(basename "$f")"; done ;;
+    nemo_base_config) cp tests/data/search_config/base_configs/*.yaml "$corpus/" ;;
+    search_config) for f in tests/data/search_config/{gpt3,llama}/*.yaml; do cp "$f" "$corpus/$(basename "$(dirname "$f")")_$(basename "$f")"; done ;;
   esac
   if ! "$target" -seed=1 -runs=500000 -max_total_time=60 -artifact_prefix=build/fuzz-artifacts/ \
       "$corpus" >build/fuzz-"$parser".log 2>&1; then

@@ -26,6 +26,16 @@ inline std::string read_shared(const std::string& relative) {
     return ss.str();
 }
 
+// A fixture of this repository: tests/data/<relative>.
+inline std::string read_fixture(const std::string& relative) {
+    const std::string path = std::string(TRAINPLAN_SOURCE_DIR) + "/tests/data/" + relative;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot open test fixture " + path);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
 inline nlohmann::json load_shared_json(const std::string& relative) { return nlohmann::json::parse(read_shared(relative)); }
 
 // gtest parameter names may hold only [A-Za-z0-9_].

@@ -14,12 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(TRAINPLAN_SOURCE_DIR) + "/tests/data/search_config/" + name);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+std::string fixture(const std::string& name) { return test::read_fixture("search_config/" + name); }
 
 // The preset as a launcher user's YAML file (block style, flow lists, null as null).
 void emit(YAML::Emitter& out, const json& j) {

@@ -50,7 +50,7 @@ json_key "estimate does not fit" '.fits == false and .memory_gib.total > .usable
 json_key "estimate vendor gpu alias" '.gpu == "a100-80gb-pcie"' estimate --model llama3-8b --gpu NVIDIA-A100-80GB-PCIe --json
 expect_ok "estimate text breakdown" "activations" estimate --model llama3-8b --gbs 64
 out_dir="$(mktemp -d)"
-"$TP" generate --model-size-b 5 --nodes 20 --days 6 --output-dir "$out_dir" 2>/dev/null
+"$TP" generate --model-size-b 5 --nodes 20 --days 6 --output-dir "$out_dir" >/dev/null 2>&1
 grep -q "name: gpt3_5b" "$out_dir/base_cfg_5b.yaml"; check "generate writes base_cfg_5b.yaml" $?
 rm -rf "$out_dir"
 
@@ -89,5 +89,45 @@ nemo_want="$(jq -r '.cases[0].stdout_lines[]' "$SHARED_DATA/nemo/nemo2_generate_
 [ "$nemo_out" = "$nemo_want" ]; check "grid --heuristics nemo prints NeMo's lines (got: $nemo_out)" $?
 json_key "grid nemo json with trainplan's verdict" '(.candidates | length) == 3 and .candidates[0].name == "llama_70b_128nodes_tp_4_pp_1_cp_4_ep_1_mbs_1_vp_None" and (.candidates[0].trainplan | has("fits"))' \
     grid --heuristics nemo --model llama3-70b --model-size-b 70 --nodes 128 --seq 8192 --gbs 2048 --mbs 1 --cp 1,2,4 --ep 1 --min-model-parallel 16 --max-model-parallel 64 --json
+# generate: a NeMo launcher search config (with Hydra overrides) in, the files users launch out.
+SC="$HERE/../data/search_config"
+gen="$(mktemp -d)"
+"$TP" generate --search-config "$SC/gpt3/5b.yaml" train_settings.num_nodes=4 --top 6 --output-dir "$gen/tp" >/dev/null 2>&1
+check "generate writes 6 candidate configs" $([ "$(ls "$gen/tp/candidate_configs" | wc -l)" -eq 6 ]; echo $?)
+jq -e '.format == "trainplan-session" and .inputs.cluster.nodes == 4 and (.plan.candidates | length) == 6 and .plan.candidates[0].rank == 1
+    and ([.plan.candidates[] | .fits] | all) and (.plan.candidates[0].commands | keys) == ["megatron_lm", "nemo2", "torchtitan"]' \
+    "$gen/tp/session.json" >/dev/null; check "generate session manifest" $?
+first="$(jq -r '.plan.candidates[0].name' "$gen/tp/session.json")"; first_tp="$(jq -r '.plan.candidates[0].tp' "$gen/tp/session.json")"
+grep -q "^  tensor_model_parallel_size: $first_tp$" "$gen/tp/candidate_configs/$first.yaml"; check "candidate YAML carries the candidate's TP" $?
+grep -q "^  num_nodes: 4$" "$gen/tp/candidate_configs/$first.yaml"; check "candidate YAML carries the override" $?
+for fw in nemo2 megatron_lm torchtitan; do grep -qF "$first" "$gen/tp/launch/$fw.sh"; check "launch/$fw.sh lists $first" $?; done
+# The manifest is a session: planning from it again gives the same candidates.
+"$TP" generate --session "$gen/tp/session.json" --json 2>/dev/null | jq -c '[.plan.candidates[] | .name]' >"$gen/again"
+jq -c '[.plan.candidates[] | .name]' "$gen/tp/session.json" | cmp -s - "$gen/again"; check "generate --session reproduces the plan" $?
+json_key "grid --session" '(.candidates | length) == 6' grid --session "$gen/tp/session.json" --json
+# --heuristics nemo: the launcher's grid, one file per printed line.
+"$TP" generate --search-config "$SC/gpt3/5b.yaml" --heuristics nemo --output-dir "$gen/nemo" >"$gen/nemo.out" 2>/dev/null
+valid="$(grep -c '^Valid config: GBS=2048, MBS=' "$gen/nemo.out")"
+check "nemo mode: one file per Valid config line ($valid)" $([ "$valid" -gt 0 ] && [ "$(ls "$gen/nemo/candidate_configs" | wc -l)" -eq "$valid" ]; echo $?)
+grep -qx "All candidate configurations created correctly." "$gen/nemo.out"; check "nemo mode closing line" $?
+ls "$gen/nemo/candidate_configs" | grep -q '^gpt3_5b_16nodes_tp_1_pp_1_cp_1_ep_1_mbs_1_act_ckpt_None_num_mbs_act_None_act_per_pipe_None.yaml$'
+check "nemo mode file names" $?
+# custom_config: the launcher's base config file, found through auto_configurator_path.
+json_key "generate custom_config" '.plan.base_config.gbs == 2048 and .inputs.model.layers == 32 and .inputs.model.kv_heads == 8' \
+    generate --search-config "$SC/llama/llama3_8b.yaml" "auto_configurator_path=$SC" --json
+json_key "generate from a model preset" '(.plan.candidates | length) == 3 and .inputs.model.preset == "mixtral-8x7b"' \
+    generate --model mixtral-8x7b --nodes 4 --seq 4096 --top 3 --json
+rm -rf "$gen"
+expect_fail "override unknown key" "override 1 'train_settings.num_nodez=4': train_settings.num_nodez: unknown key" \
+    generate --search-config "$SC/gpt3/5b.yaml" train_settings.num_nodez=4 --json
+expect_fail "override bad value" "override 1 'train_settings.num_nodes=x': train_settings.num_nodes: expected an integer" \
+    generate --search-config "$SC/gpt3/5b.yaml" train_settings.num_nodes=x --json
+expect_fail "custom_config needs the launcher path" "train_settings.custom_config: \${auto_configurator_path}/base_configs/llama3_8b.yaml needs auto_configurator_path" \
+    generate --search-config "$SC/llama/llama3_8b.yaml" --json
+expect_fail "missing search config" "/nonexistent.yaml: cannot open file" generate --search-config /nonexistent.yaml --json
+expect_fail "override without search config" "key=value overrides need --search-config" generate --model llama3-8b a.b=1 --json
+expect_fail "generate needs an input" "give what to plan" generate --json
+expect_fail "bad session field" "inputs.cluster.nodes: expected an integer" grid --session <(echo '{"format": "trainplan-session", "schema_version": 1, "inputs": {"model": {"preset": "llama3-8b"}, "cluster": {"nodes": "two"}}}') --json
+expect_fail "session and flags" "--session replaces --nodes" grid --session "$HERE/../data/session/llama3_70b_fp8.json" --nodes 2
 echo "cli_contract: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -35,7 +35,7 @@ std::string recommend_json(const RecommendResult& r) {
         {"flops_per_token", r.trainplan_flops_per_token},
         {"note", r.trainplan_note},
     };
-    return j.dump(2) + "\n";
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string recommend_text(const RecommendResult& r) {
@@ -99,7 +99,7 @@ void estimate_keys(json& j, const Estimate& e) {
 }
 }  // namespace
 
-std::string model_summary_json(const ModelSpec& m, int seq) { return model_summary(m, seq).dump(2) + "\n"; }
+std::string model_summary_json(const ModelSpec& m, int seq) { return model_summary(m, seq).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"; }
 
 std::string model_summary_text(const ModelSpec& m, int seq) {
     const ParamCounts c = model_param_counts(m);
@@ -138,7 +138,7 @@ std::string estimate_json(const ModelSpec& m, const GpuSpec& gpu, const TrainCon
     j["step_time_breakdown_s"] = {{"compute", e.time.compute}, {"tp_comm", e.time.tp_comm}, {"cp_comm", e.time.cp_comm},
                                   {"ep_comm", e.time.ep_comm}, {"pp_bubble", e.time.pp_bubble}, {"pp_p2p", e.time.pp_p2p},
                                   {"dp_comm", e.time.dp_comm}, {"optimizer", e.time.optimizer}};
-    return j.dump(2) + "\n";
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string estimate_text(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig& c, const Estimate& e) {
@@ -206,7 +206,7 @@ std::string base_config_json(const BaseConfig& cfg) {
     j["warmup_ratio"] = cfg.warmup_ratio ? json(*cfg.warmup_ratio) : json(nullptr);
     j["choices"] = cfg.choices;
     j["params"] = model_param_counts(base_config_model(cfg)).total;
-    return j.dump(2) + "\n";
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string grid_json(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig& base, const SearchResult& r, size_t top) {
@@ -236,7 +236,7 @@ std::string grid_json(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig&
     j["candidates_total"] = r.candidates.size();
     j["candidates"] = std::move(candidates);
     j["rejected"] = std::move(rejected);
-    return j.dump(2) + "\n";
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string grid_text(const ModelSpec& m, const GpuSpec& gpu, const TrainConfig& base, const SearchResult& r, size_t top) {

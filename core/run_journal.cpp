@@ -29,7 +29,8 @@ std::string journal_line(std::string_view event, std::string_view run, std::stri
     if (fields.is_object())
         for (auto it = fields.begin(); it != fields.end(); ++it) line[it.key()] = it.value();
     // dump() escapes control characters, so one event is always exactly one line.
-    return line.dump() + "\n";
+    // Log lines quoted as evidence may hold invalid UTF-8: replaced (U+FFFD) rather than thrown on.
+    return line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 namespace {
@@ -51,6 +52,7 @@ Result<bool> journal_apply(JournalState& state, const json& e) {
         if (e.contains("rank") && e["rank"].is_number_integer()) r.rank = e["rank"];
         if (e.contains("config") && e["config"].is_object()) r.config = e["config"];
         if (e.contains("predicted_step_time_s") && e["predicted_step_time_s"].is_number()) r.predicted_step_time_s = e["predicted_step_time_s"];
+        r.command = text_field(e, "command");
         state.runs.push_back(std::move(r));
         return true;
     }
@@ -105,7 +107,7 @@ Result<JournalState> journal_replay(std::string_view text, std::string_view sour
         json e;
         try {
             e = json::parse(line);
-        } catch (const json::parse_error&) {
+        } catch (const json::exception&) {
             return make_error(ErrorKind::parse_error, std::string(source) + ":" + std::to_string(line_number) + ": not a JSON object");
         }
         if (Result<bool> ok = journal_apply(state, e); !ok)

@@ -7,7 +7,7 @@
 // the line number, because guessing there could lose or repeat a measured run.
 //
 // Events, in the order a run normally goes through them:
-//   planned    rank, config (the grid keys), predicted step time (s)
+//   planned    rank, config (the grid keys), predicted step time (s), the command it will run
 //   submitted  executor ("local" | "slurm"), job id, log file
 //   running    (the executor saw it start)
 //   finished   executor state (COMPLETED, FAILED, TIMEOUT, ...), exit code, parsed metrics and failure
@@ -36,6 +36,7 @@ struct RunRecord {
     int rank = 0;
     nlohmann::json config = nlohmann::json::object();  // the candidate's grid keys
     double predicted_step_time_s = 0;
+    std::string command;                                // the filled command line it runs (from the user's template)
     std::string executor, job_id, log_file;
     std::string submitted_at, started_at, ended_at;     // ISO-8601 times from the journal lines
     std::string executor_state;                         // Slurm state or local exit description

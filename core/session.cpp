@@ -244,7 +244,8 @@ Result<bool> read_cluster(const Reader& r, const json& j, SessionInputs& in) {
 
 Result<bool> read_training(const Reader& r, const json& j, SessionInputs& in) {
     const std::string path = "inputs.training";
-    if (auto e = r.only_known(j, path, {"seq", "gbs", "precision", "framework", "compiled_loss", "async_tp", "memory_margin"}))
+    if (auto e = r.only_known(j, path, {"seq", "gbs", "precision", "framework", "compiled_loss", "async_tp", "grad_reduce_in_fp32",
+                                        "memory_margin"}))
         return *e;
     TrainConfig& t = in.training;
     if (j.contains("seq")) TP_READ(r.integer(j["seq"], path + ".seq", 1, 1 << 24), t.seq);
@@ -265,6 +266,7 @@ Result<bool> read_training(const Reader& r, const json& j, SessionInputs& in) {
     }
     if (j.contains("compiled_loss")) TP_READ(r.boolean(j["compiled_loss"], path + ".compiled_loss"), t.compiled_loss);
     if (j.contains("async_tp")) TP_READ(r.boolean(j["async_tp"], path + ".async_tp"), t.async_tp);
+    if (j.contains("grad_reduce_in_fp32")) TP_READ(r.boolean(j["grad_reduce_in_fp32"], path + ".grad_reduce_in_fp32"), t.grad_reduce_in_fp32);
     if (j.contains("memory_margin")) TP_READ(r.number(j["memory_margin"], path + ".memory_margin", 0.0, 0.9), t.memory_margin);
     return true;
 }
@@ -343,6 +345,9 @@ Result<Session> session_parse(std::string_view text, std::string_view source) {
         // e.byte is 1-based: the position just after the offending character.
         return make_error(ErrorKind::parse_error, std::string(source) + ": " + line_column(text, e.byte > 0 ? e.byte - 1 : 0) +
                                                       ": not valid JSON (" + e.what() + ")");
+    } catch (const json::exception& e) {
+        // A number too large for a double (1E444) throws out_of_range rather than parse_error.
+        return make_error(ErrorKind::parse_error, std::string(source) + ": not valid JSON (" + e.what() + ")");
     }
     if (!doc.is_object()) return r.error("(top level)", "expected a JSON object, got " + Reader::shown(doc));
     if (auto e = r.only_known(doc, "(top level)", {"format", "schema_version", "inputs", "plan", "runs"})) return *e;
@@ -404,7 +409,7 @@ nlohmann::json session_inputs_json(const SessionInputs& in) {
             {"training",
              {{"seq", t.seq}, {"gbs", t.gbs > 0 ? json(t.gbs) : json(nullptr)}, {"precision", precision_name(t.precision)},
               {"framework", framework_name(t.framework)}, {"compiled_loss", t.compiled_loss}, {"async_tp", t.async_tp},
-              {"memory_margin", t.memory_margin}}},
+              {"grad_reduce_in_fp32", t.grad_reduce_in_fp32}, {"memory_margin", t.memory_margin}}},
             {"search_space",
              {{"tp", int_list_json(s.tp)}, {"pp", int_list_json(s.pp)}, {"vp", int_list_json(s.vp)}, {"cp", int_list_json(s.cp)},
               {"ep", int_list_json(s.ep)}, {"mbs", int_list_json(s.mbs)}, {"gbs", int_list_json(s.gbs)},
@@ -419,7 +424,8 @@ std::string session_to_json(const Session& s) {
                       {"inputs", session_inputs_json(s.inputs)},
                       {"plan", s.plan},
                       {"runs", s.runs}};
-    return doc.dump(2) + "\n";
+    // Strings from files (model names, log evidence) may hold invalid UTF-8: replaced, never a throw.
+    return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace tp

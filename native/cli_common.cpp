@@ -102,6 +102,72 @@ Result<ModelSpec> require_model(const ModelFlags& f) {
     return *model.value();
 }
 
+namespace {
+// "auto" (or nothing) -> empty list = search_auto_space decides; otherwise positive integers.
+Result<std::vector<int>> int_list(const char* flag, const std::vector<std::string>& items) {
+    std::vector<int> out;
+    for (const std::string& item : items) {
+        if (item == "auto" && items.size() == 1) return out;
+        char* end = nullptr;
+        const long v = std::strtol(item.c_str(), &end, 10);
+        if (item.empty() || *end != '\0' || v <= 0 || v > 1000000)
+            return make_error(ErrorKind::invalid_argument,
+                              std::string(flag) + ": '" + item + "' is not a positive integer (give a list such as 1,2,4 or auto)");
+        out.push_back(int(v));
+    }
+    return out;
+}
+constexpr const char* kSpaceFlags[] = {"--tp", "--pp", "--vp", "--cp", "--ep", "--mbs", "--gbs", "--recompute", "--optimizer-sharding", "--tp-across-nodes"};
+}  // namespace
+
+void add_space_flags(CLI::App& app, SpaceFlags& f) {
+    auto list = [&](const char* name, std::vector<std::string>& v, const std::string& help) {
+        app.add_option(name, v, help + " (comma-separated list, or auto)")->delimiter(',');
+    };
+    list("--tp", f.tp, "Tensor parallel sizes; auto: powers of two within a node");
+    list("--pp", f.pp, "Pipeline parallel sizes; auto: divisors of the layer count");
+    list("--vp", f.vp, "Virtual pipeline stages per GPU; auto: 1 and every divisor of the layers per stage");
+    list("--cp", f.cp, "Context parallel sizes; auto: 1, 2, 4, ... while seq/CP >= 2048");
+    list("--ep", f.ep, "Expert parallel sizes; auto: divisors of the expert count (MoE), else 1");
+    list("--mbs", f.mbs, "Micro-batch sizes; auto: 1,2,4,8");
+    list("--gbs", f.gbs, "Global batch sizes in sequences; auto: the power of two nearest 4M tokens");
+    app.add_option("--recompute", f.recompute, "Recomputation: none, selective, full, full:N (N layers per stage); auto: none,selective,full")
+        ->delimiter(',');
+    app.add_option("--optimizer-sharding", f.sharding, "none, distributed, zero1, zero2, zero3, fsdp; default distributed")->delimiter(',');
+    app.add_flag("--tp-across-nodes", f.tp_across_nodes, "Allow TP groups larger than a node");
+}
+
+Result<SearchSpace> resolve_space(const SpaceFlags& f) {
+    SearchSpace space;
+    struct Named { const char* flag; const std::vector<std::string>* items; std::vector<int>* out; };
+    for (const Named& n : {Named{"--tp", &f.tp, &space.tp}, {"--pp", &f.pp, &space.pp}, {"--vp", &f.vp, &space.vp},
+                           {"--cp", &f.cp, &space.cp}, {"--ep", &f.ep, &space.ep}, {"--mbs", &f.mbs, &space.mbs},
+                           {"--gbs", &f.gbs, &space.gbs}}) {
+        Result<std::vector<int>> v = int_list(n.flag, *n.items);
+        if (!v) return v.error();
+        *n.out = *v;
+    }
+    for (const std::string& r : f.recompute) {
+        if (r == "auto" && f.recompute.size() == 1) break;
+        Result<RecomputeChoice> choice = recompute_choice_parse(r);
+        if (!choice) return choice.error();
+        space.recompute.push_back(*choice);
+    }
+    for (const std::string& s : f.sharding) {
+        Result<OptimizerSharding> sharding = sharding_parse(s);
+        if (!sharding) return sharding.error();
+        space.sharding.push_back(*sharding);
+    }
+    space.tp_across_nodes = f.tp_across_nodes;
+    return space;
+}
+
+bool space_flags_given(const CLI::App& app) {
+    for (const char* flag : kSpaceFlags)
+        if (app.count(flag)) return true;
+    return false;
+}
+
 Result<std::string> read_text_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return make_error(ErrorKind::not_found, path + ": cannot open file for reading");

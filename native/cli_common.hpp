@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "hardware.hpp"
+#include "search.hpp"
 #include "model.hpp"
 #include "train_config.hpp"
 #include "result.hpp"
@@ -40,6 +41,17 @@ struct Cluster {
 Result<Cluster> resolve_cluster(const ClusterFlags& f);
 // A model is required: the flags' model, or an error saying how to give one.
 Result<ModelSpec> require_model(const ModelFlags& f);
+
+// The search space: --tp --pp --vp --cp --ep --mbs --gbs (lists or auto), --recompute, --optimizer-sharding,
+// --tp-across-nodes (grid, generate, search).
+struct SpaceFlags {
+    std::vector<std::string> tp, pp, vp, cp, ep, mbs, gbs, recompute, sharding;
+    bool tp_across_nodes = false;
+};
+void add_space_flags(CLI::App& app, SpaceFlags& f);
+Result<SearchSpace> resolve_space(const SpaceFlags& f);
+// True when any space flag was given.
+bool space_flags_given(const CLI::App& app);
 
 Result<std::string> read_text_file(const std::string& path);
 Result<bool> write_text_file(const std::string& path, const std::string& text);

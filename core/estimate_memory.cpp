@@ -142,8 +142,8 @@ MemoryBreakdown memory_estimate(const ModelSpec& m, const TrainConfig& c, const 
 
     // --- Weights, gradients, optimizer (mixed precision with Adam).
     // Megatron (mem17 in measured_gpu_memory_points.csv: 6 + 12/DP bytes per parameter): bf16 weights 2,
-    // fp32 main gradients 4, fp32 master weights + Adam m and v 12; the distributed optimizer shards the 12
-    // over DP x CP (experts over the expert-data-parallel group DP x CP / EP).
+    // fp32 main gradients 4 (2 when reduced in bf16), fp32 master weights + Adam m and v 12; the distributed
+    // optimizer shards the 12 over DP x CP (experts over the expert-data-parallel group DP x CP / EP).
     // ZeRO (Rajbhandari et al. 2020, Sec. 5 and Fig. 1, K = 12): weights 2, gradients 2, optimizer 12;
     // stage 1 shards the optimizer, 2 also gradients, 3 also weights, over N_d = DP x CP.
     // FSDP (PyTorch FSDP2 mixed precision): fp32 sharded parameters 4, fp32 sharded gradients 4, Adam 8,
@@ -160,12 +160,18 @@ MemoryBreakdown memory_estimate(const ModelSpec& m, const TrainConfig& c, const 
         const double routed = moe_block.routed_experts / c.ep;
         layer_params = std::max(layer_params, (moe_block.total() - moe_block.routed_experts + routed) / c.tp);
     }
+    // Megatron's main gradients: fp32 (4 bytes) unless the configuration reduces them in bf16 (2 bytes). Megatron-Core
+    // allocates its gradient buffers with grad_dtype = torch.float if ddp_config.grad_reduce_in_fp32 else param.dtype
+    // (megatron/core/distributed/distributed_data_parallel.py); NeMo maps optim.grad_sync_dtype onto it
+    // (nemo/collections/nlp/models/language_modeling/megatron_gpt_model.py: grad_sync_dtype == 'fp32').
+    const double main_grad_bytes = c.grad_reduce_in_fp32 ? 4.0 : 2.0;
     switch (c.sharding) {
         case OptimizerSharding::none:
-            out.weights = 2 * (dense + expert), out.gradients = 4 * (dense + expert), out.optimizer = 12 * (dense + expert);
+            out.weights = 2 * (dense + expert), out.gradients = main_grad_bytes * (dense + expert);
+            out.optimizer = 12 * (dense + expert);
             break;
         case OptimizerSharding::distributed:
-            out.weights = 2 * (dense + expert), out.gradients = 4 * (dense + expert);
+            out.weights = 2 * (dense + expert), out.gradients = main_grad_bytes * (dense + expert);
             out.optimizer = 12 * (dense / shard + expert / expert_shard);
             break;
         case OptimizerSharding::zero1:

@@ -154,26 +154,31 @@ StepTime step_time_estimate(const ModelSpec& m, const GpuSpec& gpu, const TrainC
     // 1F1B with interleaving: bubble = (p-1)/v micro-batch times (Narayanan et al. 2021 Sec. 2.2).
     const double bubble_mb = double(c.pp - 1) / c.vp;
 
-    // --- Data parallelism over DP x CP ranks (Megatron: gradients reduced over DP x CP).
+    // --- Data parallelism over DP x CP ranks (Megatron: gradients reduced over DP x CP). The group is DP x CP ranks
+    // TP apart: Megatron-Core lays ranks out tp-cp-ep-dp-pp (parallel_state.initialize_model_parallel, order
+    // "tp-cp-ep-dp-pp"; the gradient group is get_data_parallel_group(with_context_parallel=True)), and torchtitan's
+    // mesh puts cp inside dp_shard with tp innermost. So a node hosts gpus_per_node / TP members of it, not / (TP CP).
     const double params = memory.params_per_gpu;
     const double n = double(layout.dp) * c.cp;
     double dp_exposed = 0, fsdp_mb = 0;
     if (n > 1) {
-        const double bw = group_bandwidth(gpu, c, layout.dp, 1LL * c.tp * c.cp) * k.collective_efficiency;
+        const double bw = group_bandwidth(gpu, c, (long long)layout.dp * c.cp, c.tp) * k.collective_efficiency;
         const double ring = (n - 1) / n;
+        // Megatron's gradient buffer is reduced in its own dtype: fp32 or bf16 (TrainConfig::grad_reduce_in_fp32).
+        const double megatron_grad_bytes = c.grad_reduce_in_fp32 ? 4.0 : 2.0;
         switch (c.sharding) {
             case OptimizerSharding::none: {
-                // All-reduce of fp32 gradients, overlapped with the last micro-batch's backward.
-                const double t_ar = 2.0 * ring * params * 4.0 / bw;
+                // All-reduce of the gradients, overlapped with the last micro-batch's backward.
+                const double t_ar = 2.0 * ring * params * megatron_grad_bytes / bw;
                 dp_exposed = std::max(0.0, t_ar - per_mb * 2.0 / 3.0);
                 break;
             }
             case OptimizerSharding::distributed:
             case OptimizerSharding::zero1:
             case OptimizerSharding::zero2: {
-                // Reduce-scatter of gradients (fp32 in Megatron, bf16 in ZeRO) during the last backward,
+                // Reduce-scatter of gradients (Megatron's buffer dtype, bf16 in ZeRO) during the last backward,
                 // all-gather of bf16 parameters during the first forward (overlap_grad_reduce/overlap_param_gather).
-                const double grad_bytes = c.sharding == OptimizerSharding::distributed ? 4.0 : 2.0;
+                const double grad_bytes = c.sharding == OptimizerSharding::distributed ? megatron_grad_bytes : 2.0;
                 const double t_rs = ring * params * grad_bytes / bw, t_ag = ring * params * 2.0 / bw;
                 dp_exposed = std::max(0.0, t_rs - per_mb * 2.0 / 3.0) + std::max(0.0, t_ag - per_mb / 3.0);
                 break;

@@ -149,17 +149,26 @@ SearchResult search_grid(const ModelSpec& m, const GpuSpec& gpu, const TrainConf
             }
         }
     }
-    // Rank: predicted throughput in 0.1% buckets (closer than that is a tie the model cannot call),
-    // then the larger memory headroom, then the order enumerated (stable).
-    struct Key { double bucket, headroom; size_t index; };
+    // Rank: predicted throughput in 0.1% buckets (closer than that is a tie the model cannot call). A tie goes to
+    // the layout with less of what the model prices least well: first the smaller model-parallel size TP x PP x CP
+    // (Narayanan et al. 2021, Sec. 3.3, Takeaway #2: use the model-parallel size that fits the model and scale with
+    // data parallelism, whose communication is once per step), then the larger micro-batch (Sec. 3.4, Takeaway #3:
+    // a larger micro-batch raises arithmetic intensity; the bubble that weighs against it is already in the
+    // prediction), then the larger memory headroom, then the order enumerated (stable).
+    struct Key { double bucket; long long model_parallel; int mbs; double headroom; size_t index; };
     std::vector<Key> keys;
     keys.reserve(out.candidates.size());
     for (size_t i = 0; i < out.candidates.size(); ++i) {
         const Estimate& e = out.candidates[i].estimate;
-        keys.push_back({std::floor(std::log(e.tokens_per_s_per_gpu) / std::log(1.001)), e.usable_bytes - e.memory.total, i});
+        const TrainConfig& cfg = out.candidates[i].config;
+        keys.push_back({std::floor(std::log(e.tokens_per_s_per_gpu) / std::log(1.001)), 1LL * cfg.tp * cfg.pp * cfg.cp, cfg.mbs,
+                        e.usable_bytes - e.memory.total, i});
     }
     std::stable_sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
-        return a.bucket != b.bucket ? a.bucket > b.bucket : a.headroom > b.headroom;
+        if (a.bucket != b.bucket) return a.bucket > b.bucket;
+        if (a.model_parallel != b.model_parallel) return a.model_parallel < b.model_parallel;
+        if (a.mbs != b.mbs) return a.mbs > b.mbs;
+        return a.headroom > b.headroom;
     });
     std::vector<Candidate> ranked;
     ranked.reserve(keys.size());

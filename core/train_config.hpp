@@ -42,6 +42,14 @@ struct TrainConfig {
     bool sequence_parallel = true; // Megatron sequence parallelism whenever tp > 1 (Korthikanti et al. 2022)
     bool flash_attention = true;   // fused attention stores no s x s scores (Dao et al. 2022)
     OptimizerSharding sharding = OptimizerSharding::distributed;
+    // Megatron's main-gradient buffer and its data-parallel reduction (none / distributed sharding): fp32 (true)
+    // or bf16 (false), 4 or 2 bytes per parameter. true is Megatron-LM's: with --bf16 it sets
+    // accumulate_allreduce_grads_in_fp32 unless --grad-reduce-in-bf16 (megatron/training/arguments.py);
+    // Megatron-Core DistributedDataParallelConfig.grad_reduce_in_fp32. NVIDIA's performance recipes set false:
+    // NeMo-Framework-Launcher's H100 FP8 examples (examples/training/gpt/h100/20b_fp8_8node.sh, 175b_fp8_16node.sh,
+    // llama/h100/llama3_8b_fp8.sh) pass +training.model.optim.grad_sync_dtype=bf16 and conf/training/nemotron/
+    // nemotron_340b.yaml sets it; NeMo 2.0's performance scripts set grad_reduce_in_fp32 = False for FP8.
+    bool grad_reduce_in_fp32 = true;
     Framework framework = Framework::megatron;
     bool compiled_loss = false;    // torchtitan: cross entropy compiled by torch.compile (fuses the fp32 upcast away)
     bool async_tp = false;         // torchtitan: async TP overlaps tensor-parallel collectives with GEMMs

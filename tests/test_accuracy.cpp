@@ -6,6 +6,7 @@
 #include <map>
 
 #include "accuracy.hpp"
+#include "ranking_quality.hpp"
 #include "test_data.hpp"
 
 namespace tp {
@@ -77,6 +78,15 @@ TEST(Accuracy, PerFileRegressionBounds) {
             EXPECT_LE(s.median_abs_error, 0.20) << s.file;
         }
     }
+}
+
+// Ranking quality against NVIDIA's tuned NeMo 24.07 layouts (docs/accuracy.md): today's figures as a floor.
+TEST(Accuracy, RankingQualityDoesNotRegress) {
+    Result<RankingReport> r = ranking_quality_run(test::read_shared("ground_truth/nemo_24_07_performance_summary_h100_fp8.csv"));
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->rows.size(), 12u);
+    EXPECT_GE(r->top1, 3);
+    EXPECT_GE(r->top5, 3);
 }
 
 }  // namespace

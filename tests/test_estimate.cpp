@@ -2,11 +2,13 @@
 // Megatron / ZeRO / FSDP, the pipeline terms, the configuration rules, and the CSV reader.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "csv.hpp"
 #include "estimate.hpp"
 #include "model_presets.hpp"
+#include "session.hpp"
 
 namespace tp {
 namespace {
@@ -76,10 +78,10 @@ TEST(Korthikanti, FirstStageHoldsLLayersAndInterleavingAddsItsFactor) {
     EXPECT_DOUBLE_EQ(interleaved.inflight_microbatches, 4 * factor);
 }
 
-double state_bytes_per_param(OptimizerSharding s, int nodes) {
+double state_bytes_per_param(OptimizerSharding s, int nodes, bool grad_reduce_in_fp32 = true) {
     const ModelSpec m = *model_preset_find("llama2-7b");
     TrainConfig c;
-    c.nodes = nodes, c.gbs = 8 * nodes, c.sharding = s;
+    c.nodes = nodes, c.gbs = 8 * nodes, c.sharding = s, c.grad_reduce_in_fp32 = grad_reduce_in_fp32;
     const Estimate e = *estimate(m, *gpu_find("a100-80gb"), c);
     return (e.memory.weights + e.memory.gradients + e.memory.optimizer) / e.memory.params_per_gpu;
 }
@@ -88,6 +90,11 @@ TEST(OptimizerStates, MegatronZeroAndFsdpAccounting) {
     // Megatron: 2 + 4 + 12 = 18 bytes; distributed optimizer 6 + 12/DP (mem17: 7.5 at DP 8).
     EXPECT_DOUBLE_EQ(state_bytes_per_param(OptimizerSharding::none, 1), 18.0);
     EXPECT_DOUBLE_EQ(state_bytes_per_param(OptimizerSharding::distributed, 1), 7.5);
+    // Gradients reduced in bf16 (NeMo's performance recipes: grad_sync_dtype bf16): a 2-byte gradient buffer.
+    EXPECT_DOUBLE_EQ(state_bytes_per_param(OptimizerSharding::none, 1, false), 16.0);
+    EXPECT_DOUBLE_EQ(state_bytes_per_param(OptimizerSharding::distributed, 1, false), 5.5);
+    // The knob is Megatron's gradient buffer: ZeRO and FSDP keep their own gradient dtypes.
+    EXPECT_DOUBLE_EQ(state_bytes_per_param(OptimizerSharding::zero2, 8, false), state_bytes_per_param(OptimizerSharding::zero2, 8));
     // ZeRO (Rajbhandari et al. 2020, Fig. 1 with K = 12, N_d = 64).
     EXPECT_DOUBLE_EQ(state_bytes_per_param(OptimizerSharding::zero1, 8), 4 + 12.0 / 64);
     EXPECT_DOUBLE_EQ(state_bytes_per_param(OptimizerSharding::zero2, 8), 2 + 14.0 / 64);
@@ -216,6 +223,51 @@ TEST(StepTime, BubbleIsPMinusOneOverMvOfThePipelinedWork) {
     // Outputs agree with each other.
     EXPECT_NEAR(e.tokens_per_s_per_gpu, 32.0 * 2048 / e.time.total / 32, 1e-9);
     EXPECT_NEAR(e.mfu, e.model_tflops_per_gpu / 312.0, 1e-12);
+}
+
+TEST(StepTime, GradientsAreReducedOverDpTimesCpRanksTpApart) {
+    // Llama 3 70B, TP 4, CP 2 on two DGX H100 nodes: DP 2, so the gradient group is DP x CP = 4 ranks, 4 apart
+    // (Megatron-Core rank order tp-cp-ep-dp-pp), two of them on each node. A short sequence and one micro-batch
+    // leave the reduce-scatter and the all-gather mostly exposed.
+    const ModelSpec m = *model_preset_find("llama3-70b");
+    const GpuSpec h100 = *gpu_find("h100-sxm");
+    TrainConfig c;
+    c.tp = 4, c.cp = 2, c.nodes = 2, c.seq = 512, c.mbs = 1, c.gbs = 2;
+    auto expected_dp = [&](const Estimate& e, double grad_bytes) {
+        const double per_mb = (e.time.compute + e.time.tp_comm + e.time.cp_comm + e.time.ep_comm) / e.layout.microbatches;
+        // NCCL ring across nodes: each node's two members share two NICs' worth of the node's network.
+        const double bw = 2 * h100.node_network_gbps * 1e9 / h100.gpus_per_node * default_calibration().collective_efficiency;
+        const double ring = 3.0 / 4, params = e.memory.params_per_gpu;
+        return std::max(0.0, ring * params * grad_bytes / bw - per_mb * 2 / 3) + std::max(0.0, ring * params * 2 / bw - per_mb / 3);
+    };
+    const Estimate fp32 = *estimate(m, h100, c);
+    EXPECT_GT(fp32.time.dp_comm, 0.0);
+    EXPECT_NEAR(fp32.time.dp_comm, expected_dp(fp32, 4.0), 1e-9);
+    // Reduced in bf16: half the reduce-scatter bytes and half the gradient buffer.
+    c.grad_reduce_in_fp32 = false;
+    const Estimate bf16 = *estimate(m, h100, c);
+    EXPECT_NEAR(bf16.time.dp_comm, expected_dp(bf16, 2.0), 1e-9);
+    EXPECT_LT(bf16.time.dp_comm, fp32.time.dp_comm);
+    EXPECT_DOUBLE_EQ(bf16.memory.gradients * 2, fp32.memory.gradients);
+}
+
+TEST(OptimizerStates, GradientDtypeTravelsInTheSessionFile) {
+    // inputs.training.grad_reduce_in_fp32: written always, read back, absent = Megatron-LM's fp32.
+    Session s;
+    s.inputs.model = *model_preset_find("llama3-8b");
+    s.inputs.model_preset = "llama3-8b";
+    s.inputs.training.grad_reduce_in_fp32 = false;
+    Result<Session> back = session_parse(session_to_json(s), "plan.json");
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_FALSE(back->inputs.training.grad_reduce_in_fp32);
+    Result<Session> plain = session_parse(R"({"format": "trainplan-session", "schema_version": 1,
+        "inputs": {"model": {"preset": "llama3-8b"}}})", "short.json");
+    ASSERT_TRUE(plain) << plain.error().message;
+    EXPECT_TRUE(plain->inputs.training.grad_reduce_in_fp32);
+    Result<Session> bad = session_parse(R"({"format": "trainplan-session", "schema_version": 1,
+        "inputs": {"model": {"preset": "llama3-8b"}, "training": {"grad_reduce_in_fp32": "bf16"}}})", "bad.json");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("inputs.training.grad_reduce_in_fp32"), std::string::npos) << bad.error().message;
 }
 
 TEST(StepTime, Fp8IsFasterThanBf16OnHopperAndRecomputeCostsTime) {

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what trainplan needs on Debian 12: build tools and libraries, Emscripten, Chromium,
+# Slurm and munge for the local test cluster (scripts/slurm_cluster.sh; not the slurm-wlm metapackage),
 # the web sources for the WebAssembly build, and the pinned npm packages of the browser test.
 # Safe to run twice: it installs only what is missing.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 packages=(build-essential cmake ninja-build git jq clang lld libgtest-dev libbenchmark-dev
-          libyaml-cpp-dev nlohmann-json3-dev libcli11-dev emscripten chromium nodejs npm python3)
+          libyaml-cpp-dev nlohmann-json3-dev libcli11-dev emscripten chromium nodejs npm python3
+          slurmctld slurmd slurm-client munge)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -43,6 +43,7 @@ Result<RankingReport> ranking_quality_run(const std::string& csv_text) {
         // global batch, FP8); TP may not leave the node.
         TrainConfig base;
         base.nodes = published.nodes, base.seq = published.seq, base.gbs = published.gbs, base.precision = Precision::fp8;
+        base.grad_reduce_in_fp32 = published.grad_reduce_in_fp32;  // the search runs as NVIDIA's recipes did (bf16 gradients)
         const SearchResult found = search_grid(m, gpu, base, SearchSpace{});
 
         RankingRow row;

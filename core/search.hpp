@@ -56,7 +56,7 @@ struct Rejected {
     std::string reason;  // the rule that failed, or "out of memory: needs ... GiB, ... GiB usable ..."
 };
 struct SearchResult {
-    std::vector<Candidate> candidates;  // ranked: tokens/s/GPU (0.1% buckets), then memory headroom
+    std::vector<Candidate> candidates;  // ranked: tokens/s/GPU (0.1% buckets), then smaller TP x PP x CP, larger MBS, memory headroom
     std::vector<Rejected> rejected;
     long long evaluated = 0;            // combinations tried
     long long out_of_memory = 0;        // of the rejected, those removed by the memory estimate

@@ -16,5 +16,6 @@ Runner register_grid(CLI::App& app);
 Runner register_generate(CLI::App& app);
 Runner register_models(CLI::App& app);
 Runner register_accuracy(CLI::App& app);
+Runner register_parse_log(CLI::App& app);
 
 }  // namespace tp::cli

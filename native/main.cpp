@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     add("models", "List the model presets with their parameter counts", tp::cli::register_models);
     add("accuracy", "Predicted vs published memory and throughput over the ground-truth data (--fit re-fits the constants)",
         tp::cli::register_accuracy);
+    add("parse-log", "Parse training logs: framework, per-step time, TFLOP/s/GPU, tokens/s/GPU, loss, and the failure with its line", tp::cli::register_parse_log);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

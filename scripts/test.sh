@@ -31,6 +31,7 @@ for target in build/fuzz/fuzz/fuzz_*; do
     hf_config) cp tests/data/hf/*.json "$corpus/" ;;
     session) cp tests/data/session/*.json "$corpus/" ;;
     nemo_base_config) cp tests/data/search_config/base_configs/*.yaml "$corpus/" ;;
+    log_parse) cp "${TRAINPLAN_SHARED_DATA:-../shared/data}"/logs/*.txt "$corpus/" ;;
     search_config) for f in tests/data/search_config/{gpt3,llama}/*.yaml; do cp "$f" "$corpus/$(basename "$(dirname "$f")")_$(basename "$f")"; done ;;
   esac
   if ! "$target" -seed=1 -runs=500000 -max_total_time=60 -artifact_prefix=build/fuzz-artifacts/ \

@@ -129,5 +129,24 @@ expect_fail "override without search config" "key=value overrides need --search-
 expect_fail "generate needs an input" "give what to plan" generate --json
 expect_fail "bad session field" "inputs.cluster.nodes: expected an integer" grid --session <(echo '{"format": "trainplan-session", "schema_version": 1, "inputs": {"model": {"preset": "llama3-8b"}, "cluster": {"nodes": "two"}}}') --json
 expect_fail "session and flags" "--session replaces --nodes" grid --session "$HERE/../data/session/llama3_70b_fp8.json" --nodes 2
+# parse-log: design.md's JSON for one log (an array with "file" for several); a missing or binary file is
+# an error naming it; a log without steps is not.
+LOGS="$SHARED_DATA/logs"; MLM="$LOGS/megatron_lm_01_mixtral8x7b_16xH100_issue756.txt"
+json_key "parse-log contract" '.framework == "megatron_lm" and (.steps | length) == 3 and .steps[0] == {"step": 43, "step_time_s": 5.4449, "tflops_per_gpu": 239.8, "tokens_per_s_per_gpu": null, "loss": 1.825991}
+    and (.summary | has("step_time_s") and has("tflops_per_gpu")) and .summary.tflops_per_gpu == 232.2 and .failure.kind == "none"' parse-log --json "$MLM"
+json_key "parse-log evidence" '.failure.kind == "oom" and .failure.line == 5 and (.failure.evidence | startswith("[rank1]: torch.cuda.OutOfMemoryError: CUDA out of memory."))' \
+    parse-log --json "$LOGS/cuda_oom_01_axolotl_70b_4x3090_issue1717.txt"
+"$TP" parse-log --json "$MLM" "$LOGS/slurm_01_job_and_step_cancelled_time_limit_zetta671.txt" 2>/dev/null | jq -e --arg f "$MLM" 'length == 2 and .[0].file == $f and .[1].failure.kind == "time_limit"' >/dev/null
+check "parse-log several files" $?
+json_key "parse-log --warmup 0" '.summary.warmup_steps_dropped == 0 and .summary.steps_averaged == 3' parse-log --json --warmup 0 "$MLM"
+json_key "parse-log --gpus derives tokens/s/GPU" '(.steps[0].tokens_per_s_per_gpu * 1000 | round) == 482048' parse-log --json --gpus 8 "$LOGS/megatron_deepspeed_01_gradnorm_nan_bigscience_issue396.txt"
+json_key "parse-log without steps" '.framework == "unknown" and .steps == [] and .summary.step_time_s == null and .failure.kind == "none"' parse-log --json <(printf 'hello\n')
+expect_ok "parse-log text" "megatron_lm, 3 steps (43 to 45)" parse-log "$MLM"
+json_key "parse-log --session" '.steps[0].tokens_per_s_per_gpu > 0' parse-log --json --session "$HERE/../data/session/llama3_70b_fp8.json" "$LOGS/megatron_deepspeed_01_gradnorm_nan_bigscience_issue396.txt"
+expect_fail "parse-log session and flags" "--session replaces --gpus" parse-log --json --session "$HERE/../data/session/llama3_70b_fp8.json" --gpus 8 "$MLM"
+expect_fail "parse-log missing file" "/nonexistent.log: cannot open file" parse-log --json /nonexistent.log
+expect_fail "parse-log binary file" "not a text log: binary data" parse-log --json "$TP"
+expect_fail "parse-log bad warmup" "--warmup -1: must be 0 or more" parse-log --json --warmup -1 "$MLM"
+expect_fail "parse-log needs a file" "files is required" parse-log --json
 echo "cli_contract: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -32,8 +32,21 @@ std::optional<double> line_timestamp(std::string_view line, size_t end) {
 
 }  // namespace
 
+// "step:" as a word of its own: not the end of "global_step:" or "microstep:". With
+// metrics.enable_color_printing each key follows an ANSI colour code ("\x1b[31mstep:"), whose final
+// 'm' is not part of a word.
+static bool word_start(std::string_view text, size_t k) {
+    if (k == 0) return true;
+    const char c = text[k - 1];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return true;
+    if (c != 'm') return false;
+    size_t i = k - 1;
+    while (i > 0 && (std::isdigit(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == ';')) --i;
+    return i >= 2 && text[i - 1] == '[' && text[i - 2] == '\x1b';
+}
+
 std::optional<Span> torchtitan_at(std::string_view text, size_t k, size_t /*from*/) {
-    if (k > 0 && (std::isalnum(static_cast<unsigned char>(text[k - 1])) || text[k - 1] == '_')) return std::nullopt;
+    if (!word_start(text, k)) return std::nullopt;
     size_t i = k + kTorchtitanAnchor.size();
     long long step = 0;
     if (!parse_integer(text, i, step)) return std::nullopt;

@@ -243,6 +243,22 @@ TEST(LogParse, BridgeStepTimeLineBelongsToItsRecord) {
     EXPECT_DOUBLE_EQ(*p->steps[1].loss, 8.797448e-02);
 }
 
+TEST(LogParse, TorchtitanColouredLines) {
+    // metrics.enable_color_printing wraps each key in ANSI colours.
+    const std::string text =
+        "[titan] 2025-01-01 10:00:00,000 - root - INFO - \x1b[31mstep:  1  \x1b[32mloss:  8.1000  \x1b[33mmemory: 10.00GiB(10.00%)  "
+        "\x1b[34mtps: 1,234  \x1b[36mtflops: 55.50  \x1b[35mmfu: 5.61%\x1b[39m\n"
+        "[titan] 2025-01-01 10:00:02,500 - root - INFO - \x1b[31mstep:  2  \x1b[32mloss:  7.9000  \x1b[33mmemory: 10.00GiB(10.00%)  "
+        "\x1b[34mtps: 1,300  \x1b[36mtflops: 58.10  \x1b[35mmfu: 5.87%\x1b[39m\n";
+    Result<LogParse> p = log_parse(text);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->framework, LogFramework::torchtitan);
+    ASSERT_EQ(p->steps.size(), 2u);
+    EXPECT_DOUBLE_EQ(*p->steps[1].step_time_s, 2.5);
+    EXPECT_DOUBLE_EQ(*p->steps[1].tflops_per_gpu, 58.1);
+    EXPECT_DOUBLE_EQ(*p->steps[0].tokens_per_s_per_gpu, 1234);
+}
+
 TEST(LogParse, CrlfLineEndingsReadTheSame) {
     std::string text = log_text("megatron_lm_01_mixtral8x7b_16xH100_issue756.txt");
     std::string crlf;

@@ -83,4 +83,24 @@ Result<CsvTable> csv_parse(std::string_view text, std::string_view source) {
     return table;
 }
 
+namespace {
+std::string csv_field(const std::string& f) {
+    if (f.find_first_of(",\"\r\n") == std::string::npos) return f;
+    std::string out = "\"";
+    for (char c : f) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+void csv_line(std::string& out, const std::vector<std::string>& fields) {
+    for (size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + csv_field(fields[i]);
+    out += "\n";
+}
+}  // namespace
+
+std::string csv_write(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+    std::string out;
+    csv_line(out, header);
+    for (const std::vector<std::string>& row : rows) csv_line(out, row);
+    return out;
+}
+
 }  // namespace tp

@@ -21,6 +21,10 @@ struct CsvTable {
     const std::string& field(size_t r, std::string_view name) const;
 };
 
+// The table as RFC 4180 text with LF line ends (what pandas' to_csv writes): a field holding a comma, quote
+// or line break is quoted, quotes doubled.
+std::string csv_write(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
+
 // A row with a different field count than the header is an error naming the file and line.
 Result<CsvTable> csv_parse(std::string_view text, std::string_view source);
 

@@ -16,6 +16,10 @@ Runner register_grid(CLI::App& app);
 Runner register_generate(CLI::App& app);
 Runner register_models(CLI::App& app);
 Runner register_accuracy(CLI::App& app);
+Runner register_search(CLI::App& app);
+Runner register_launch(CLI::App& app);
+Runner register_status(CLI::App& app);
+Runner register_collect(CLI::App& app);
 Runner register_parse_log(CLI::App& app);
 
 }  // namespace tp::cli

@@ -18,8 +18,13 @@ int main(int argc, char** argv) {
     add("estimate", "One configuration: memory breakdown, fits, step time, tokens/s/GPU, MFU (or a model's parameters and FLOPs)", tp::cli::register_estimate);
     add("grid", "Ranked candidate configurations (TP, PP, VP, CP, EP, MBS, recompute, GBS) and the rejected ones with their reason",
         tp::cli::register_grid);
-    add("generate", "Base configuration for a model size (NeMo launcher YAML base_cfg_<size>b.yaml)",
+    add("generate", "The files users launch: base config, NeMo launcher YAML per candidate, NeMo 2.0 / Megatron-LM / torchtitan commands, session.json",
         tp::cli::register_generate);
+    add("search", "Empirical search: plan, launch the best candidates (local or Slurm), follow them, parse their logs, report the measured optimum",
+        tp::cli::register_search);
+    add("launch", "Plan and submit the first runs of a search, then return (follow with search --resume)", tp::cli::register_launch);
+    add("status", "The runs of a search and their states (from its journal)", tp::cli::register_status);
+    add("collect", "final_results/ of a search: NeMo-style CSVs, failed runs, top-N, optimal config, session with runs", tp::cli::register_collect);
     add("models", "List the model presets with their parameter counts", tp::cli::register_models);
     add("accuracy", "Predicted vs published memory and throughput over the ground-truth data (--fit re-fits the constants)",
         tp::cli::register_accuracy);

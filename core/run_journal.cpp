@@ -53,6 +53,8 @@ Result<bool> journal_apply(JournalState& state, const json& e) {
         if (e.contains("config") && e["config"].is_object()) r.config = e["config"];
         if (e.contains("predicted_step_time_s") && e["predicted_step_time_s"].is_number()) r.predicted_step_time_s = e["predicted_step_time_s"];
         r.command = text_field(e, "command");
+        r.command_long = text_field(e, "command_long");
+        r.parent = text_field(e, "parent");
         state.runs.push_back(std::move(r));
         return true;
     }

@@ -7,7 +7,8 @@
 // the line number, because guessing there could lose or repeat a measured run.
 //
 // Events, in the order a run normally goes through them:
-//   planned    rank, config (the grid keys), predicted step time (s), the command it will run
+//   planned    rank, config (the grid keys), predicted step time (s), the command it will run; with the
+//              halving strategy also the full-length command, and for a second-round run its parent
 //   submitted  executor ("local" | "slurm"), job id, log file
 //   running    (the executor saw it start)
 //   finished   executor state (COMPLETED, FAILED, TIMEOUT, ...), exit code, parsed metrics and failure
@@ -37,6 +38,8 @@ struct RunRecord {
     nlohmann::json config = nlohmann::json::object();  // the candidate's grid keys
     double predicted_step_time_s = 0;
     std::string command;                                // the filled command line it runs (from the user's template)
+    std::string command_long;                           // halving: the same run with the full step budget
+    std::string parent;                                 // halving: the brief run this longer run continues ("" otherwise)
     std::string executor, job_id, log_file;
     std::string submitted_at, started_at, ended_at;     // ISO-8601 times from the journal lines
     std::string executor_state;                         // Slurm state or local exit description

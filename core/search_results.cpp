@@ -41,7 +41,12 @@ SearchResults search_results(const JournalState& s, const ResultsContext& c, int
     const int gpus = c.nodes * c.gpus_per_node;
     struct Measured { const RunRecord* run; double step_s; };
     std::vector<Measured> measured;
+    // Halving: a brief first-round run that was run again for longer is reported by its longer run.
+    auto superseded = [&](const RunRecord& r) {
+        return std::any_of(s.runs.begin(), s.runs.end(), [&](const RunRecord& child) { return child.parent == r.name && child.done(); });
+    };
     for (const RunRecord& r : s.runs) {
+        if (superseded(r)) continue;
         if (!r.done()) {
             ++out.not_run;
             continue;

@@ -59,9 +59,14 @@ void add_search_flags(CLI::App& app, SearchFlags& f) {
                        }() + ")");
     app.add_flag("--trust-session", f.trust_session, "Run a command template that came from the --session file");
     app.add_option("--limit-search-runs", f.limit_search_runs, "Runs to launch at most (NeMo's limit_search_runs; default: --top)");
-    app.add_option("--strategy", f.search.strategy, "ranked: in predicted order, stopping when none left can beat the best; grid: every planned run")
-        ->check(CLI::IsMember({"ranked", "grid"}))
+    app.add_option("--strategy", f.search.strategy,
+                   "ranked: in predicted order, stopping when none left can beat the best; grid: every planned run; halving: every "
+                   "planned run for a quarter of the steps, then the fastest --keep-fraction again for all of them")
+        ->check(CLI::IsMember({"ranked", "grid", "halving"}))
         ->capture_default_str();
+    app.add_option("--keep-fraction", f.search.keep_fraction, "halving: share of the measured brief runs run again at full length")
+        ->capture_default_str()
+        ->check(CLI::Range(0.01, 1.0));
     app.add_option("--stop-margin", f.search.stop_margin, "ranked: skip a run when its prediction x (1 - margin) is slower than the measured best")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 0.99));
@@ -151,6 +156,7 @@ Result<bool> start_search(SearchFlags& f, const CLI::App& app) {
     session.plan["size_label"] = r.size_label;
     // How the search runs, so --resume continues it the same way unless told otherwise.
     session.plan["search"] = {{"executor", f.executor}, {"strategy", f.search.strategy}, {"stop_margin", f.search.stop_margin},
+                              {"keep_fraction", f.search.keep_fraction},
                               {"concurrency", f.search.concurrency},
                               {"time_limit_minutes", f.time_limit_seconds > 0 ? f.time_limit_seconds / 60 : double(r.max_minutes_per_run)}};
     if (!tmpl->text.empty()) session.plan["command_template"] = tmpl->text;
@@ -169,13 +175,25 @@ Result<bool> start_search(SearchFlags& f, const CLI::App& app) {
         v.name = c.name;
         v.log_dir = dir + "/runs/" + c.name;
         v.config_file = dir + "/candidate_configs/" + c.name + ".yaml";
+        // Halving runs every candidate briefly first (a quarter of the steps, at least 3) and keeps the full-length
+        // command for the ones it promotes.
+        const long long full_steps = r.max_steps_per_run;
+        if (f.search.strategy == "halving") v.max_steps = std::max(3LL, full_steps / 4);
         Result<std::string> command = template_command(*tmpl, r.model, v);
         if (!command) return command.error();
+        std::string command_long;
+        if (f.search.strategy == "halving") {
+            v.max_steps = full_steps;
+            Result<std::string> long_command = template_command(*tmpl, r.model, v);
+            if (!long_command) return long_command.error();
+            command_long = *long_command;
+        }
         nlohmann::json config = {{"tp", c.config.tp}, {"pp", c.config.pp}, {"cp", c.config.cp}, {"ep", c.config.ep},
                                  {"vp", c.config.vp > 1 ? nlohmann::json(c.config.vp) : nlohmann::json(nullptr)}, {"mbs", c.config.mbs},
                                  {"gbs", c.config.gbs}, {"recompute", recompute_choice_name({c.config.recompute, c.config.recompute_layers})},
                                  {"nodes", c.config.nodes}, {"gpus_per_node", c.config.gpus_per_node}};
         nlohmann::json fields = {{"rank", c.rank}, {"config", config}, {"command", *command}};
+        if (!command_long.empty()) fields["command_long"] = command_long;
         if (c.estimate) fields["predicted_step_time_s"] = c.estimate->time.total;
         if (Result<bool> ok = journal.append(state, "planned", c.name, fields); !ok) return ok.error();
     }
@@ -200,6 +218,7 @@ int run_search(SearchFlags& f, const CLI::App& app, bool detach) {
             if (!app.count("--executor")) f.executor = saved.value("executor", f.executor);
             if (!app.count("--strategy")) f.search.strategy = saved.value("strategy", f.search.strategy);
             if (!app.count("--stop-margin")) f.search.stop_margin = saved.value("stop_margin", f.search.stop_margin);
+            if (!app.count("--keep-fraction")) f.search.keep_fraction = saved.value("keep_fraction", f.search.keep_fraction);
             if (!app.count("--concurrency")) f.search.concurrency = saved.value("concurrency", f.search.concurrency);
             f.search.time_limit_minutes = saved.value("time_limit_minutes", f.search.time_limit_minutes);
         }

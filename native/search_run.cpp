@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -40,6 +42,9 @@ double measured_best(const JournalState& s) {
 
 // Parses the finished run's log and records the outcome.
 Result<bool> record_finished(JournalFile& journal, JournalState& state, RunRecord& r, const JobStatus& st, const SearchOptions& o) {
+    // A job the executor no longer knows (purged, the machine rebooted): marked as vanished, not guessed at.
+    if (st.state == "VANISHED")
+        return journal.append(state, "vanished", r.name, {{"reason", r.executor + " no longer knows job " + r.job_id + "; its outcome is unknown"}});
     const std::string log_file = r.log_file;
     Result<std::string> text = read_text_file(log_file);
     LogParse parse;
@@ -90,6 +95,31 @@ void print_progress(const JournalState& s, bool tty, std::string& last) {
     last = line;
     if (tty) std::cerr << "\r\033[K" << line << std::flush;
     else std::cerr << line << "\n";
+}
+
+// Halving's second rung: the fastest measured first-round runs, planned again with their full-length command.
+Result<bool> promote_best(JournalFile& journal, JournalState& state, double keep_fraction) {
+    std::vector<const RunRecord*> measured;
+    for (const RunRecord& r : state.runs)
+        if (r.status == RunStatus::finished && r.failure_kind == "none" && r.metrics.contains("step_time_s") && !r.command_long.empty())
+            measured.push_back(&r);
+    std::stable_sort(measured.begin(), measured.end(), [](const RunRecord* a, const RunRecord* b) {
+        return a->metrics["step_time_s"].get<double>() < b->metrics["step_time_s"].get<double>();
+    });
+    const size_t keep = measured.empty() ? 0 : std::max<size_t>(1, size_t(std::ceil(measured.size() * keep_fraction)));
+    std::vector<nlohmann::json> promoted;
+    for (size_t i = 0; i < keep; ++i) {
+        const RunRecord& r = *measured[i];
+        promoted.push_back({{"name", r.name + ".long"}, {"rank", r.rank}, {"config", r.config}, {"command", r.command_long},
+                            {"predicted_step_time_s", r.predicted_step_time_s}, {"parent", r.name}});
+    }
+    // Appended after the loop: planning a run grows state.runs, which would move the records read above.
+    for (const nlohmann::json& p : promoted) {
+        nlohmann::json fields = p;
+        fields.erase("name");
+        if (Result<bool> ok = journal.append(state, "planned", p["name"].get<std::string>(), fields); !ok) return ok.error();
+    }
+    return true;
 }
 
 }  // namespace
@@ -154,6 +184,13 @@ Result<int> search_loop(JournalState& state, const std::string& journal_path, Ex
                         !ok)
                         return ok.error();
             }
+        }
+        // Halving: once every first-round run is done, the fastest keep_fraction of the measured ones run again
+        // with the full step budget (successive halving, Jamieson & Talwalkar 2016, with two rungs).
+        if (o.strategy == "halving" && in_flight == 0 &&
+            std::none_of(state.runs.begin(), state.runs.end(), [](const RunRecord& r) { return r.status == RunStatus::planned; }) &&
+            std::none_of(state.runs.begin(), state.runs.end(), [](const RunRecord& r) { return !r.parent.empty(); })) {
+            if (Result<bool> ok = promote_best(journal, state, o.keep_fraction); !ok) return ok.error();
         }
         // Launch in rank order up to the concurrency.
         bool planned_left = false;

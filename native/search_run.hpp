@@ -26,7 +26,9 @@ struct SearchOptions {
     int concurrency = 1;          // runs in flight at once
     double poll_s = 5;            // seconds between executor polls
     double time_limit_minutes = 20;  // per run (NeMo's max_minutes_per_run)
-    std::string strategy = "ranked";  // ranked: stop early on predictions; grid: run every planned candidate
+    std::string strategy = "ranked";  // ranked: stop early on predictions; grid: run every planned candidate;
+                                      // halving: every planned run briefly, then the best keep_fraction again at full length
+    double keep_fraction = 0.5;       // halving: share of the measured brief runs run again
     double stop_margin = 0.25;    // ranked: an untried run is skipped if predicted x (1 - margin) > measured best
     bool detach = false;          // submit what fits the concurrency and return (`trainplan launch`)
     int gpus = 0, seq = 0;        // for the log parser's per-GPU figures

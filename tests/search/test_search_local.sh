@@ -74,7 +74,19 @@ for job in $(grep '"event":"submitted"' "$work/c/journal.jsonl" | jq -r .job_id)
 skipped="$(jq '[.runs[] | select(.failure.evidence | startswith("skipped:"))] | length' "$work/d/session.json")"
 [ "$skipped" -ge 1 ]; check "ranked search skips hopeless runs ($skipped)" $?
 
-# 5. Templates: unknown placeholders are refused before anything runs; a session's template needs --trust-session.
+# 5. Halving: every candidate briefly (a quarter of the steps, at least 3), then the faster half at full length.
+"$TP" search --model llama3-8b --nodes 1 --seq 4096 --tp 1,2 --pp 1 --cp 1 --mbs 1,2 --recompute none,selective --executor local \
+    --concurrency 2 --poll-seconds 0.1 --strategy halving --max-steps-per-run 12 --run-dir "$work/h" --command "$(cmd 0.01)" >/dev/null 2>&1
+check "halving search exits 0" $?
+"$TP" status --run-dir "$work/h" --json >"$work/h/status.json"
+first="$(grep -c '"event":"planned"' "$work/h/journal.jsonl")"
+long="$(grep '"event":"planned"' "$work/h/journal.jsonl" | jq -r 'select(.parent != null) | .run' | wc -l)"
+[ "$long" -ge 1 ] && [ "$long" -lt "$first" ]; check "halving promotes some runs ($long of $((first - long)))" $?
+for f in "$work"/h/runs/*.long/log.txt; do [ "$(grep -c 'iteration' "$f")" = 12 ] || check "long run has 12 steps ($f)" 1; done
+for d in "$work"/h/runs/*; do case "$d" in *.long) ;; *) [ "$(grep -c 'iteration' "$d/log.txt")" = 3 ] || check "brief run has 3 steps ($d)" 1 ;; esac; done
+check "step budgets: brief 3, long 12" 0
+
+# 6. Templates: unknown placeholders are refused before anything runs; a session's template needs --trust-session.
 out="$("$TP" search "${space[@]}" --run-dir "$work/e" --command 'run {tpp}' 2>&1)"; rc=$?
 [ "$rc" -ne 0 ] && grep -q "unknown placeholder {tpp}" <<<"$out"; check "bad template refused (rc=$rc)" $?
 [ ! -e "$work/e/journal.jsonl" ]; check "nothing planned for a bad template" $?

@@ -86,7 +86,19 @@ for f in "$work"/h/runs/*.long/log.txt; do [ "$(grep -c 'iteration' "$f")" = 12 
 for d in "$work"/h/runs/*; do case "$d" in *.long) ;; *) [ "$(grep -c 'iteration' "$d/log.txt")" = 3 ] || check "brief run has 3 steps ($d)" 1 ;; esac; done
 check "step budgets: brief 3, long 12" 0
 
-# 6. Templates: unknown placeholders are refused before anything runs; a session's template needs --trust-session.
+# 6. A run killed from outside (no exit code left behind) is marked vanished, not guessed at.
+"$TP" search --model llama3-8b --nodes 1 --seq 4096 --tp 1 --pp 4 --cp 1 --mbs 1 --recompute none --executor local --concurrency 1 \
+    --poll-seconds 0.1 --time-limit-seconds 60 --strategy grid --limit-search-runs 1 --run-dir "$work/v" --command "$(cmd 0.01)" >/dev/null 2>&1 &
+pid=$!
+wait_for '"event":"running"' "$work/v/journal.jsonl" 1
+job="$(grep '"event":"submitted"' "$work/v/journal.jsonl" | head -1 | jq -r .job_id)"
+kill -KILL -- "-$job"
+wait "$pid"
+check "search with a vanished run exits 0" $?
+jq -e '.runs[0].status == "vanished" and (.runs[0].failure.evidence | contains("no longer knows job"))' "$work/v/session.json" >/dev/null
+check "vanished run recorded as such" $?
+
+# 7. Templates: unknown placeholders are refused before anything runs; a session's template needs --trust-session.
 out="$("$TP" search "${space[@]}" --run-dir "$work/e" --command 'run {tpp}' 2>&1)"; rc=$?
 [ "$rc" -ne 0 ] && grep -q "unknown placeholder {tpp}" <<<"$out"; check "bad template refused (rc=$rc)" $?
 [ ! -e "$work/e/journal.jsonl" ]; check "nothing planned for a bad template" $?

@@ -31,6 +31,7 @@ for target in build/fuzz/fuzz/fuzz_*; do
     hf_config) cp tests/data/hf/*.json "$corpus/" ;;
     session) cp tests/data/session/*.json "$corpus/" ;;
     nemo_base_config) cp tests/data/search_config/base_configs/*.yaml "$corpus/" ;;
+    tensorboard) cp tests/data/tensorboard/*/events.out.tfevents.* "$corpus/" ;;
     log_parse) cp "${TRAINPLAN_SHARED_DATA:-../shared/data}"/logs/*.txt "$corpus/" ;;
     search_config) for f in tests/data/search_config/{gpt3,llama}/*.yaml; do cp "$f" "$corpus/$(basename "$(dirname "$f")")_$(basename "$f")"; done ;;
   esac

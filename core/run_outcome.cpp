@@ -11,7 +11,8 @@ RunOutcome run_outcome(const std::string& executor_state, std::optional<int> exi
     if (executor_state == "OUT_OF_MEMORY") return {FailureKind::oom, "executor state OUT_OF_MEMORY (host memory limit)"};
     if (executor_state == "NODE_FAIL") return {FailureKind::crash, "executor state NODE_FAIL"};
     if (executor_state == "VANISHED") return {FailureKind::crash, "the job vanished: the executor no longer knows it"};
-    if (executor_state == "COMPLETED" && log.steps.empty()) return {FailureKind::crash, "the run exited 0 but its log shows no training step"};
+    if (executor_state == "COMPLETED" && log.steps.empty() && !log.summary.step_time_s)
+        return {FailureKind::crash, "the run exited 0 but its log shows no training step"};
     if (executor_state != "COMPLETED") return {FailureKind::crash, "executor state " + executor_state + code};
     return {};
 }

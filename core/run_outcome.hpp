@@ -5,7 +5,8 @@
 // Slurm's time limit is an `oom`, not a `time_limit`. So a log failure wins, except `none`; then the
 // executor's state decides: TIMEOUT -> time_limit, CANCELLED -> cancelled, PREEMPTED -> preempted,
 // OUT_OF_MEMORY (host memory, Slurm's cgroup) -> oom, NODE_FAIL / VANISHED / FAILED -> crash.
-// A COMPLETED run whose log shows no step at all is a crash too: nothing was measured.
+// A COMPLETED run with no step in its log and no step time from elsewhere (the caller may fill
+// log.summary.step_time_s from TensorBoard events) is a crash too: nothing was measured.
 #pragma once
 
 #include <optional>

@@ -12,10 +12,12 @@
 
 #include "cli_common.hpp"
 #include "csv.hpp"
+#include "nemo_heuristics.hpp"
 #include "journal_file.hpp"
 #include "log_parse.hpp"
 #include "run_outcome.hpp"
 #include "session.hpp"
+#include "tensorboard.hpp"
 #include "text.hpp"
 
 namespace tp::cli {
@@ -40,6 +42,25 @@ double measured_best(const JournalState& s) {
     return best;
 }
 
+// The step time NeMo 2.0 would report from the event files under a run's folder (the newest file with enough
+// points), or nothing. Unreadable or corrupt files are skipped: the log remains the primary source.
+std::optional<double> tensorboard_step_time(const std::string& run_dir) {
+    std::error_code ec;
+    std::optional<double> found;
+    fs::file_time_type newest{};
+    for (fs::recursive_directory_iterator it(run_dir, ec), end; !ec && it != end; it.increment(ec)) {
+        if (!it->is_regular_file(ec) || it->path().filename().string().rfind("events.out.tfevents", 0) != 0) continue;
+        Result<std::string> bytes = read_text_file(it->path().string());
+        if (!bytes) continue;
+        Result<TbEvents> events = tensorboard_read(*bytes, it->path().string());
+        if (!events) continue;
+        const std::optional<double> t = tensorboard_nemo_step_time_s(*events, NemoFlavor::nemo2);
+        const fs::file_time_type when = it->last_write_time(ec);
+        if (t && (!found || when > newest)) found = t, newest = when;
+    }
+    return found;
+}
+
 // Parses the finished run's log and records the outcome.
 Result<bool> record_finished(JournalFile& journal, JournalState& state, RunRecord& r, const JobStatus& st, const SearchOptions& o) {
     // A job the executor no longer knows (purged, the machine rebooted): marked as vanished, not guessed at.
@@ -54,6 +75,15 @@ Result<bool> record_finished(JournalFile& journal, JournalState& state, RunRecor
         Result<LogParse> p = log_parse(*text, lo);
         if (p) parse = *p;
     }
+    // NeMo writes its step times to TensorBoard event files (scalar 'train_step_timing in s'); where the log itself
+    // printed none, they are read as NeMo 2.0's auto configurator reads them (tensorboard.hpp).
+    std::string step_time_source = parse.summary.step_time_s ? "log" : "";
+    if (!parse.summary.step_time_s) {
+        if (std::optional<double> tb = tensorboard_step_time(fs::path(r.log_file).parent_path().string()); tb) {
+            parse.summary.step_time_s = *tb;
+            step_time_source = "tensorboard";
+        }
+    }
     const RunOutcome outcome = run_outcome(st.state, st.exit_code, parse);
     nlohmann::json metrics = nlohmann::json::object();
     auto put = [&](const char* key, const std::optional<double>& v) {
@@ -63,6 +93,7 @@ Result<bool> record_finished(JournalFile& journal, JournalState& state, RunRecor
     put("tflops_per_gpu", parse.summary.tflops_per_gpu);
     put("tokens_per_s_per_gpu", parse.summary.tokens_per_s_per_gpu);
     metrics["steps"] = parse.steps.size();
+    if (!step_time_source.empty()) metrics["step_time_source"] = step_time_source;
     metrics["framework"] = log_framework_name(parse.framework);
     nlohmann::json fields = {{"executor_state", st.state},
                              {"metrics", metrics},

@@ -98,7 +98,16 @@ check "search with a vanished run exits 0" $?
 jq -e '.runs[0].status == "vanished" and (.runs[0].failure.evidence | contains("no longer knows job"))' "$work/v/session.json" >/dev/null
 check "vanished run recorded as such" $?
 
-# 7. Templates: unknown placeholders are refused before anything runs; a session's template needs --trust-session.
+# 7. A run whose log prints no step time but whose TensorBoard events do (as NeMo writes them): the step time
+#    comes from the events, by NeMo 2.0's rule (fixture nemo2_llama3_8b: 12 points, first dropped, 1.62 s).
+events="$HERE/../data/tensorboard/nemo2_llama3_8b/events.out.tfevents.1732170000.node042.2201734.0"
+"$TP" search --model llama3-8b --nodes 1 --seq 4096 --tp 2 --pp 1 --cp 1 --mbs 1 --recompute none --executor local --poll-seconds 0.1 \
+    --strategy grid --limit-search-runs 1 --run-dir "$work/tb" --command "mkdir -p results && cp $events results/ && echo 'training done'" >/dev/null 2>&1
+jq -e '.runs[0].metrics.step_time_s == 1.62 and .runs[0].metrics.step_time_source == "tensorboard" and .runs[0].failure.kind == "none"' \
+    "$work/tb/session.json" >/dev/null
+check "step time from TensorBoard events when the log has none" $?
+
+# 8. Templates: unknown placeholders are refused before anything runs; a session's template needs --trust-session.
 out="$("$TP" search "${space[@]}" --run-dir "$work/e" --command 'run {tpp}' 2>&1)"; rc=$?
 [ "$rc" -ne 0 ] && grep -q "unknown placeholder {tpp}" <<<"$out"; check "bad template refused (rc=$rc)" $?
 [ ! -e "$work/e/journal.jsonl" ]; check "nothing planned for a bad template" $?

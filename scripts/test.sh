@@ -16,7 +16,7 @@ echo "== address + undefined-behaviour sanitizers"
 scripts/build.sh asan
 ctest --test-dir build/native-asan -j "$jobs" --output-on-failure | tee build/ctest-asan.log
 
-echo "== fuzzing (bounded: 500,000 runs or 60 s per target)"
+echo "== fuzzing (bounded: 500,000 runs or 30 s per target)"
 scripts/build.sh fuzz
 # Seeds: fuzz/corpus/<parser>/ (past crashes, kept as regressions) plus the parser's fixtures.
 # A fixed -seed makes a CI failure reproducible with the same command; a crash prints its reason
@@ -30,12 +30,13 @@ for target in build/fuzz/fuzz/fuzz_*; do
   case "$parser" in
     hf_config) cp tests/data/hf/*.json "$corpus/" ;;
     session) cp tests/data/session/*.json "$corpus/" ;;
+    share_link) cp tests/data/session/*.json "$corpus/" ;;
     nemo_base_config) cp tests/data/search_config/base_configs/*.yaml "$corpus/" ;;
     tensorboard) cp tests/data/tensorboard/*/events.out.tfevents.* "$corpus/" ;;
     log_parse) cp "${TRAINPLAN_SHARED_DATA:-../shared/data}"/logs/*.txt "$corpus/" ;;
     search_config) for f in tests/data/search_config/{gpt3,llama}/*.yaml; do cp "$f" "$corpus/$(basename "$(dirname "$f")")_$(basename "$f")"; done ;;
   esac
-  if ! "$target" -seed=1 -runs=500000 -max_total_time=60 -artifact_prefix=build/fuzz-artifacts/ \
+  if ! "$target" -seed=1 -runs=500000 -max_total_time=30 -artifact_prefix=build/fuzz-artifacts/ \
       "$corpus" >build/fuzz-"$parser".log 2>&1; then
     grep -v '^#' build/fuzz-"$parser".log | tail -40
     echo "fuzz_$parser: crash found (input saved under build/fuzz-artifacts/)" >&2

@@ -1,35 +1,87 @@
 // app_state.hpp — the page's inputs and the last computed outputs. Panels read and write it;
 // only browser_bridge.cpp touches the browser.
+//
+// [SECTION] Inputs: one SessionInputs (core/session.hpp) is the single source of truth for the model,
+//           cluster, training and search space: the panels edit it, the test API and (later) share links
+//           and uploads replace it, and `trainplan grid --session` reads the same document natively.
+// [SECTION] Outputs: the ranked grid of those inputs, recomputed when (and only when) they change,
+//           and the budget recommendation, recomputed every frame (it is a few arithmetic operations).
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "hardware.hpp"
 #include "recommend.hpp"
+#include "search.hpp"
+#include "session.hpp"
 
 namespace tp::web {
 
+// Screen rectangle of a widget the end-to-end test clicks (ImGui coordinates = CSS pixels).
+struct WidgetRect {
+    std::string id;
+    float x = 0, y = 0, w = 0, h = 0;
+};
+
 struct AppState {
-    // Recommendation inputs (defaults: NeMo's launcher example, 20 nodes x 8 GPUs).
-    int nodes = 20;
-    int gpus_per_node = 8;
+    // [SECTION] Inputs
+    SessionInputs inputs = app_default_inputs();
+
+    // Budget recommendation inputs the session has no place for (NeMo's launcher example: 5 days, 300B tokens,
+    // 140 TFLOP/s). GPUs, GPU type, precision and sequence come from `inputs`.
     double days = 5.0;
     double tokens_b = 300.0;
     double nemo_tflops_per_gpu = 140.0;
     int family_index = 0;
-    int gpu_index = 3;  // h100-sxm
-    bool fp8 = false;
     double mfu = 0.40;
-    int seq = 2048;
 
-    // Outputs, recomputed every frame from the inputs (the core is fast; no caching needed).
+    // Model panel: the pasted config.json and the outcome of the last import.
+    std::string hf_text;
+    std::string hf_error;   // "" after a successful import
+    std::string hf_status;  // "imported ..." after a successful import
+
+    // [SECTION] Outputs
+    // Recommendation, every frame.
     bool ok = false;
     std::string error;
     RecommendResult result;
     std::string json;  // recommend_json of the last result, for the test API
+
+    // Grid, when `inputs` change (grid_key is the inputs JSON the grid was computed from).
+    std::string grid_key;
+    std::string grid_error;    // unknown GPU and the like; the grid is empty then
+    GpuSpec grid_gpu;
+    TrainConfig grid_base;     // inputs.training with the open GBS resolved as `trainplan grid` does
+    SearchResult grid;
+    double grid_ms = 0;        // wall time of the last search_grid call
+    int grid_runs = 0;         // how many times the grid was computed (the test checks recompute-on-change)
+    int selected = 0;          // index into grid.candidates whose memory is drawn
+    std::vector<int> order;    // display order of grid.candidates (the table's sort)
+    bool order_dirty = true;
+    const char* grid_view = "";  // the grid panel's open tab in the last frame: "candidates" or "rejected"
+    const char* sort_by = "rank";  // the candidates table's sort column (its header) and direction
+    bool sort_descending = false;
+
+    // Where the test-relevant widgets were drawn in the last frame.
+    std::vector<WidgetRect> rects;
+
+    static SessionInputs app_default_inputs();
 };
 
 AppState& app_state();
+// Recomputes the recommendation (always) and the grid (when the inputs changed since the last grid).
 void app_recompute(AppState& s);
+void app_update_grid(AppState& s);
+// grid_json (core/report.hpp) of the current grid, the first `top` candidates, as `trainplan grid --json` prints it.
+std::string app_grid_json(AppState& s, size_t top);
+// Replaces the inputs from a session document; returns "" or the error message (inputs unchanged then).
+std::string app_set_session(AppState& s, const std::string& text);
+std::string app_session_json(const AppState& s);
+// Imports s.hf_text as a Hugging Face config.json into s.inputs.model (errors land in s.hf_error).
+bool app_import_hf_config(AppState& s);
+// Records the last drawn item's rectangle under `id` (for the test API).
+void app_record_rect(AppState& s, const char* id);
 const char* const* app_families(int* count);
 
 }  // namespace tp::web

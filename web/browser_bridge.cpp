@@ -1,9 +1,14 @@
 // browser_bridge.cpp — the only file that talks to the browser: the main loop, the window
 // title as a status channel, and a small JS-callable API used by the end-to-end test.
+//
+// Strings returned to JavaScript point into static buffers that stay valid until the next call of
+// the same function (read them with UTF8ToString at once, or through ccall(..., 'string', ...)).
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "app_state.hpp"
 
@@ -22,15 +27,77 @@ EMSCRIPTEN_KEEPALIVE int tp_frame_count() { return g_frames; }
 // The current recommendation as JSON (the same document `trainplan recommend --json` prints).
 EMSCRIPTEN_KEEPALIVE const char* tp_recommend_json() { return tp::web::app_state().json.c_str(); }
 
-// Sets the budget inputs from the test or the URL; returns the recommendation JSON.
+// Sets the budget inputs from the test or the URL; returns the recommendation JSON or an error. The GPU count is the
+// session's cluster (nodes x GPUs per node), shared with the grid.
 EMSCRIPTEN_KEEPALIVE const char* tp_set_budget(int nodes, int gpus_per_node, double days, double tokens_b) {
     tp::web::AppState& s = tp::web::app_state();
-    s.nodes = nodes;
-    s.gpus_per_node = gpus_per_node;
+    static std::string error;
+    if (nodes < 1 || nodes > 100000 || gpus_per_node < 1 || gpus_per_node > 64) {  // the session's ranges
+        error = "nodes: expected 1 to 100000 and GPUs per node 1 to 64, got " + std::to_string(nodes) + " x " + std::to_string(gpus_per_node);
+        return error.c_str();
+    }
+    s.inputs.training.nodes = nodes;
+    s.inputs.training.gpus_per_node = gpus_per_node;
     s.days = days;
     s.tokens_b = tokens_b;
     tp::web::app_recompute(s);
     return s.ok ? s.json.c_str() : s.error.c_str();
+}
+
+// The grid of the current inputs, top 10 candidates and every rejection: the document
+// `trainplan grid --session FILE --top 10 --json` prints for tp_session_json()'s file.
+EMSCRIPTEN_KEEPALIVE const char* tp_grid_json() {
+    static std::string out;
+    out = tp::web::app_grid_json(tp::web::app_state(), 10);
+    return out.c_str();
+}
+
+// Replaces every input from a session document (a file `trainplan` wrote, or one the test made).
+// Returns "" on success, or the error naming the field ("session: inputs.cluster.nodes: ...").
+EMSCRIPTEN_KEEPALIVE const char* tp_set_session_json(const char* text) {
+    static std::string out;
+    out = tp::web::app_set_session(tp::web::app_state(), text != nullptr ? text : "");
+    return out.c_str();
+}
+
+// The current inputs as a session document (format, schema_version, inputs; empty plan and runs).
+EMSCRIPTEN_KEEPALIVE const char* tp_session_json() {
+    static std::string out;
+    out = tp::web::app_session_json(tp::web::app_state());
+    return out.c_str();
+}
+
+// What the page shows besides the grid: {"grid": {"runs": times computed, "ms": wall time of the last
+// search_grid, "candidates", "rejected", "selected": index of the candidate whose memory is drawn, "error",
+// "view": the open tab, candidates or rejected, "sort_by" and "sort_descending": the table's sort, "shown": its
+// first three rows as [rank, memory GiB]},
+// "model": {"name", "preset", "import_error", "import_status"}} (the model panel's inline messages).
+EMSCRIPTEN_KEEPALIVE const char* tp_status_json() {
+    static std::string out;
+    const tp::web::AppState& s = tp::web::app_state();
+    nlohmann::json shown = nlohmann::json::array();  // the table's first rows as shown: [rank, memory GiB]
+    for (size_t i = 0; i < s.order.size() && i < 3; ++i) {
+        const tp::Candidate& c = s.grid.candidates[size_t(s.order[i])];
+        shown.push_back({c.rank, c.estimate.memory.total / tp::kGiB});
+    }
+    const nlohmann::json grid = {{"runs", s.grid_runs}, {"ms", s.grid_ms}, {"candidates", s.grid.candidates.size()},
+                                 {"rejected", s.grid.rejected.size()}, {"selected", s.selected}, {"error", s.grid_error},
+                                 {"view", s.grid_view}, {"sort_by", s.sort_by}, {"sort_descending", s.sort_descending},
+                                 {"shown", shown}};
+    const nlohmann::json model = {{"name", s.inputs.model.name}, {"preset", s.inputs.model_preset}, {"import_error", s.hf_error},
+                                  {"import_status", s.hf_status}};
+    out = nlohmann::json({{"grid", grid}, {"model", model}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return out.c_str();
+}
+
+// Where test-relevant widgets were drawn in the last frame, in CSS pixels of the canvas:
+// {"nodes": [x, y, w, h], "hf_text": [...], ...}.
+EMSCRIPTEN_KEEPALIVE const char* tp_widget_rects_json() {
+    static std::string out;
+    nlohmann::json j = nlohmann::json::object();
+    for (const tp::web::WidgetRect& r : tp::web::app_state().rects) j[r.id] = {r.x, r.y, r.w, r.h};
+    out = j.dump();
+    return out.c_str();
 }
 
 }  // extern "C"

@@ -26,7 +26,7 @@ void frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
-    tp::web::panel_recommend(tp::web::app_state());
+    tp::web::app_draw(tp::web::app_state());
     ImGui::Render();
     int width = 0, height = 0;
     glfwGetFramebufferSize(g_window, &width, &height);
@@ -57,6 +57,7 @@ int main() {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGui::GetIO().IniFilename = nullptr;  // no file system in the page
+    ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;  // Tab / arrows / Space move and activate
     ImGui::StyleColorsDark();
     ImGui_ImplGlfw_InitForOpenGL(g_window, true);
     ImGui_ImplOpenGL3_Init("#version 300 es");

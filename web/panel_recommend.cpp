@@ -1,5 +1,5 @@
-// The recommendation panel: cluster, budget and assumptions in; NeMo's and trainplan's model
-// size side by side out.
+// The recommendation panel: budget and assumptions in (the cluster comes from the inputs panels);
+// NeMo's and trainplan's model size side by side out.
 #include <imgui.h>
 
 #include "app_state.hpp"
@@ -10,32 +10,22 @@
 namespace tp::web {
 
 void panel_recommend(AppState& s) {
-    ImGui::SetNextWindowPos(ImVec2(10, 10), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowSize(ImVec2(760, 520), ImGuiCond_FirstUseEver);
-    ImGui::Begin("Model size for a compute budget");
     ImGui::TextWrapped("How big a model can this cluster train in the time you have? NeMo's rule (8*N*D at a fixed "
                        "TFLOP/s) beside trainplan's (the model's own FLOPs per token at an MFU of the GPU's peak).");
+    const TrainConfig& t = s.inputs.training;
+    ImGui::TextDisabled("Cluster from the inputs: %d x %d %s, %s, sequence %d", t.nodes, t.gpus_per_node, s.inputs.gpu.c_str(),
+                        precision_name(t.precision), t.seq);
     ImGui::Separator();
     ImGui::PushItemWidth(180);
-    ImGui::InputInt("nodes", &s.nodes);
-    ImGui::InputInt("GPUs per node", &s.gpus_per_node);
     ImGui::InputDouble("days", &s.days, 1.0, 5.0, "%.2f");
     ImGui::InputDouble("tokens (billions)", &s.tokens_b, 10.0, 100.0, "%.0f");
-    ImGui::InputInt("sequence length", &s.seq, 1024);
     int family_count = 0;
     const char* const* families = app_families(&family_count);
     ImGui::Combo("model family", &s.family_index, families, family_count);
     ImGui::Separator();
     ImGui::TextUnformatted("NeMo assumption");
     ImGui::InputDouble("TFLOP/s per GPU", &s.nemo_tflops_per_gpu, 10.0, 50.0, "%.0f");
-    ImGui::TextUnformatted("trainplan assumptions");
-    const auto& gpus = gpu_catalog();
-    if (ImGui::BeginCombo("GPU", gpus[size_t(s.gpu_index)].name.c_str())) {
-        for (int i = 0; i < int(gpus.size()); ++i)
-            if (ImGui::Selectable(gpus[size_t(i)].name.c_str(), i == s.gpu_index)) s.gpu_index = i;
-        ImGui::EndCombo();
-    }
-    ImGui::Checkbox("FP8", &s.fp8);
+    ImGui::TextUnformatted("trainplan assumption");
     static const double kMfuMin = 0.05, kMfuMax = 0.80;
     if (ImGui::SliderScalar("MFU", ImGuiDataType_Double, &s.mfu, &kMfuMin, &kMfuMax, "%.2f"))
         s.mfu = double(int(s.mfu * 100 + 0.5)) / 100;  // the slider shows two decimals; keep what it shows
@@ -67,7 +57,6 @@ void panel_recommend(AppState& s) {
         ImGui::TextWrapped("NeMo: %s", r.nemo_line.c_str());
         ImGui::TextWrapped("trainplan: %s", r.trainplan_note.c_str());
     }
-    ImGui::End();
 }
 
 }  // namespace tp::web

@@ -1,10 +1,23 @@
-// panels.hpp — one function per panel, each in panel_<name>.cpp.
+// panels.hpp — one function per panel, each in panel_<name>.cpp. A panel draws into the current ImGui
+// window or child region (it never calls Begin/End for a window of its own), so app_draw can lay the
+// panels out and the native smoke test (web/test_panels_null.cpp) can call each one alone.
 #pragma once
 
 #include "app_state.hpp"
 
 namespace tp::web {
 
+// Model: a preset, or a pasted Hugging Face config.json imported with hf_config_parse (errors inline).
+void panel_model(AppState& s);
+// Cluster and training: GPU from the catalog, nodes, GPUs per node, sequence, global batch, precision, framework.
+void panel_cluster(AppState& s);
+// Ranked candidates of the current inputs (sortable table), the rejected ones with their reason, and the
+// selected candidate's memory as a stacked bar against the GPU's usable capacity.
+void panel_grid(AppState& s);
+// Model size for a compute budget: NeMo's and trainplan's figures side by side.
 void panel_recommend(AppState& s);
+
+// The whole page in one full-viewport window: inputs on the left, results (tabs) on the right.
+void app_draw(AppState& s);
 
 }  // namespace tp::web

@@ -1,0 +1,214 @@
+// test_panels_headless.cpp — every panel of the page, natively, on ImGui without a platform or renderer
+// backend (the practice of ImGui's example_null): a context, a display size, a built font atlas, then
+// NewFrame / panels / Render for a few frames. ImGui's asserts are on (imgui_test_config.h) and throw here,
+// so API misuse fails the test as surely as a crash. Inputs: the defaults, hostile ones (an empty or broken
+// config.json, 1 node of 1 GPU, an unknown GPU, tiny and zero-sized displays), and a deterministic "monkey"
+// that moves, clicks and types at random over the whole page.
+#include <gtest/gtest.h>
+#include <imgui.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "panels.hpp"
+
+namespace tp::web {
+
+[[noreturn]] void imgui_assert_failed(const char* expr, const char* file, int line) {
+    throw std::logic_error(std::string("IM_ASSERT(") + expr + ") failed at " + file + ":" + std::to_string(line));
+}
+
+namespace {
+
+std::string read_fixture(const std::string& relative) {
+    std::ifstream in(std::string(TRAINPLAN_SOURCE_DIR) + "/" + relative, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// One ImGui context per test, with the page's state reset to its defaults.
+class Headless : public ::testing::Test {
+protected:
+    void SetUp() override {
+        app_state() = AppState{};
+        ImGui::CreateContext();
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;
+        io.DisplaySize = ImVec2(1280, 720);
+        io.DeltaTime = 1.0f / 60;
+        unsigned char* pixels = nullptr;
+        int width = 0, height = 0;
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);  // builds the atlas; nothing uploads it
+        ASSERT_GT(width, 0);
+    }
+    void TearDown() override { ImGui::DestroyContext(); }
+
+    // One frame of the whole page, or of one panel alone in a window of its own.
+    void frame(void (*panel)(AppState&) = nullptr) {
+        ImGui::NewFrame();
+        if (panel == nullptr) {
+            app_draw(app_state());
+        } else {
+            ImGui::SetNextWindowSize(ImVec2(900, 600), ImGuiCond_Always);
+            ImGui::Begin("panel");
+            panel(app_state());
+            ImGui::End();
+        }
+        ImGui::Render();
+        const ImDrawData* draw = ImGui::GetDrawData();
+        ASSERT_TRUE(draw != nullptr && draw->Valid);
+        if (ImGui::GetIO().DisplaySize.x > 0 && ImGui::GetIO().DisplaySize.y > 0) {
+            EXPECT_GT(draw->TotalVtxCount, 0);
+        }
+    }
+    void frames(int n, void (*panel)(AppState&) = nullptr) {
+        for (int i = 0; i < n; ++i) frame(panel);
+    }
+    void every_panel(int n) {
+        frames(n);
+        for (void (*panel)(AppState&) : {panel_model, panel_cluster, panel_grid, panel_recommend}) frames(n, panel);
+    }
+};
+
+TEST_F(Headless, DefaultInputsDrawEveryPanel) {
+    every_panel(4);
+    const AppState& s = app_state();
+    EXPECT_TRUE(s.grid_error.empty());
+    EXPECT_GT(s.grid.candidates.size(), 100u);
+    EXPECT_EQ(s.grid_runs, 1);  // unchanged inputs are not searched again
+    EXPECT_TRUE(s.ok) << s.error;
+    std::printf("default grid (%s, %d GPUs): %zu candidates, %zu rejected, searched in %.2f ms\n", s.inputs.model.name.c_str(),
+                s.inputs.training.gpus(), s.grid.candidates.size(), s.grid.rejected.size(), s.grid_ms);
+    for (const char* id : {"preset", "hf_text", "hf_import", "gpu", "nodes", "gpus_per_node", "seq", "gbs", "tab_plan", "tab_budget",
+                           "tab_candidates", "tab_rejected"}) {
+        bool found = false;
+        for (const WidgetRect& r : s.rects) found = found || (r.id == id && r.w > 0 && r.h > 0);
+        EXPECT_TRUE(found) << id;
+    }
+}
+
+TEST_F(Headless, EmptyAndBrokenConfigJsonAreRefusedInline) {
+    AppState& s = app_state();
+    const ModelSpec before = s.inputs.model;
+    for (const std::string& text : {std::string(), std::string("{"), read_fixture("tests/data/hf/bad_syntax.json"),
+                                    read_fixture("tests/data/hf/deepseek_v3.json"), std::string("[1, 2, 3]"), std::string(100000, '{')}) {
+        s.hf_text = text;
+        EXPECT_FALSE(app_import_hf_config(s));
+        EXPECT_EQ(s.hf_error.rfind("config.json", 0), 0u) << s.hf_error;
+        EXPECT_EQ(s.inputs.model.name, before.name);
+        EXPECT_EQ(s.inputs.model_preset, "llama3-8b");
+        every_panel(2);
+    }
+    s.hf_text = read_fixture("tests/data/hf/mixtral_8x7b.json");
+    ASSERT_TRUE(app_import_hf_config(s)) << s.hf_error;
+    EXPECT_TRUE(s.inputs.model_preset.empty());
+    EXPECT_EQ(s.inputs.model.moe.experts, 8);
+    every_panel(3);
+    EXPECT_FALSE(s.grid.candidates.empty());
+}
+
+TEST_F(Headless, HostileClusterInputs) {
+    AppState& s = app_state();
+    TrainConfig& t = s.inputs.training;
+    struct Case {
+        int nodes, gpus_per_node, seq, gbs;
+        Precision precision;
+        const char* gpu;
+    };
+    for (const Case& c : {Case{1, 1, 4096, 0, Precision::bf16, "h100-sxm"}, Case{1, 1, 1, 1, Precision::fp8, "a100-80gb"},
+                          Case{100000, 64, 1 << 24, 1 << 24, Precision::fp8, "h100-sxm"}, Case{3, 5, 1000, 7, Precision::bf16, "h100-sxm"}}) {
+        t.nodes = c.nodes, t.gpus_per_node = c.gpus_per_node, t.seq = c.seq, t.gbs = c.gbs, t.precision = c.precision;
+        s.inputs.gpu = c.gpu;
+        every_panel(2);
+        EXPECT_TRUE(s.grid_error.empty()) << s.grid_error;
+    }
+    s.inputs.gpu = "no-such-gpu";
+    every_panel(2);
+    EXPECT_FALSE(s.grid_error.empty());
+    EXPECT_TRUE(s.grid.candidates.empty());
+}
+
+TEST_F(Headless, SessionRoundTripAndRefusal) {
+    AppState& s = app_state();
+    const std::string text = read_fixture("tests/data/session/llama3_70b_fp8.json");
+    ASSERT_EQ(app_set_session(s, text), "");
+    EXPECT_EQ(s.inputs.model_preset, "llama3-70b");
+    every_panel(2);
+    const std::string exported = app_session_json(s);
+    EXPECT_EQ(app_set_session(s, exported), "");
+    EXPECT_EQ(app_session_json(s), exported);
+    const std::string error = app_set_session(s, "{\"format\": \"trainplan-session\", \"schema_version\": 1, \"inputs\": {\"model\": "
+                                                 "{\"preset\": \"llama3-8b\"}, \"cluster\": {\"nodes\": 0}}}");
+    EXPECT_NE(error.find("inputs.cluster.nodes"), std::string::npos) << error;
+    EXPECT_EQ(app_session_json(s), exported);  // refused: nothing changed
+    EXPECT_NE(app_grid_json(s, 10).find("\"candidates\""), std::string::npos);
+}
+
+TEST_F(Headless, TinyAndEmptyDisplays) {
+    for (ImVec2 size : {ImVec2(320, 200), ImVec2(1, 1), ImVec2(0, 0), ImVec2(3840, 2160)}) {
+        ImGui::GetIO().DisplaySize = size;
+        every_panel(2);
+    }
+}
+
+// A deterministic "monkey" (fixed seed, so a failure replays) for a few hundred actions: each one points at a
+// recorded widget (combos, fields, their -/+ buttons, tabs) or anywhere (table headers sort, rows select), clicks,
+// sometimes drags or turns the wheel, and types characters and keys (Enter, Escape, Backspace, Tab, arrows).
+TEST_F(Headless, MonkeyInput) {
+    ImGuiIO& io = ImGui::GetIO();
+    const int keys[] = {ImGuiKey_Enter, ImGuiKey_Escape, ImGuiKey_Backspace, ImGuiKey_Tab, ImGuiKey_UpArrow, ImGuiKey_DownArrow};
+    for (int i = 0; i < int(sizeof keys / sizeof keys[0]); ++i) io.KeyMap[keys[i]] = i + 1;  // 1.86's legacy key map
+    uint32_t seed = 12345;  // TRAINPLAN_MONKEY_SEED=N explores other sequences
+    if (const char* env = std::getenv("TRAINPLAN_MONKEY_SEED")) seed = uint32_t(std::strtoul(env, nullptr, 10));
+    auto next = [&seed]() {
+        seed = seed * 1664525u + 1013904223u;
+        return seed >> 8;
+    };
+    const char typed[] = "0123456789{}[]\":, abcdefxyz-";
+    frames(2);
+    for (int action = 0; action < 400; ++action) {
+        const std::vector<WidgetRect>& rects = app_state().rects;
+        ImVec2 at(float(next() % 1280), float(next() % 720));
+        if (next() % 2 == 0 && !rects.empty()) {
+            const WidgetRect& r = rects[next() % rects.size()];
+            at = ImVec2(r.x + float(next() % uint32_t(r.w + 1)), r.y + float(next() % uint32_t(r.h + 1)));
+        }
+        io.MousePos = at;
+        frame();
+        io.MouseDown[0] = true;
+        frame();
+        if (next() % 5 == 0) {  // drag
+            io.MousePos = ImVec2(at.x + float(next() % 200) - 100, at.y + float(next() % 200) - 100);
+            frame();
+        }
+        io.MouseDown[0] = false;
+        io.MouseWheel = next() % 8 == 0 ? 1.0f - 2.0f * float(next() % 2) : 0.0f;
+        frame();
+        io.MouseWheel = 0;
+        for (uint32_t n = next() % 6; n > 0; --n) io.AddInputCharacter(static_cast<unsigned char>(typed[next() % (sizeof typed - 1)]));
+        if (next() % 3 == 0) {
+            const int key = io.KeyMap[keys[next() % (sizeof keys / sizeof keys[0])]];
+            io.KeysDown[key] = true;
+            frame();
+            io.KeysDown[key] = false;
+        }
+        frame();
+    }
+    frames(3);
+    const AppState& s = app_state();
+    EXPECT_GE(s.inputs.training.nodes, 1);
+    EXPECT_GE(s.inputs.training.gpus_per_node, 1);
+    EXPECT_GT(s.grid_runs, 5);  // the monkey did change inputs
+    std::printf("monkey: %d grid searches; ended with %s on %d x %d %s, seq %d, GBS %d\n", s.grid_runs, s.inputs.model.name.c_str(),
+                s.inputs.training.nodes, s.inputs.training.gpus_per_node, s.inputs.gpu.c_str(), s.inputs.training.seq, s.inputs.training.gbs);
+}
+
+}  // namespace
+}  // namespace tp::web

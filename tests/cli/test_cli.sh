@@ -5,6 +5,8 @@ set -u
 TP="$1"
 SHARED_DATA="${2:?usage: test_cli.sh TRAINPLAN SHARED_DATA_DIR}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
+ERR="$(mktemp)"  # this run's stderr capture: several test runs may share the machine
+trap 'rm -f "$ERR"' EXIT
 passed=0
 failed=0
 check() {  # check NAME CONDITION-RESULT
@@ -12,13 +14,13 @@ check() {  # check NAME CONDITION-RESULT
 }
 expect_ok() {  # expect_ok NAME EXPECTED-SUBSTRING ARGS...
     local name="$1" want="$2"; shift 2
-    local out; out="$("$TP" "$@" 2>/tmp/tp-cli-err)"; local rc=$?
+    local out; out="$("$TP" "$@" 2>"$ERR")"; local rc=$?
     [ $rc -eq 0 ] && grep -qF -- "$want" <<<"$out"; check "$name (rc=$rc, out=$out)" $?
 }
 expect_fail() {  # expect_fail NAME EXPECTED-STDERR-SUBSTRING ARGS...
     local name="$1" want="$2"; shift 2
-    local out; out="$("$TP" "$@" 2>/tmp/tp-cli-err)"; local rc=$?
-    local err; err="$(cat /tmp/tp-cli-err)"
+    local out; out="$("$TP" "$@" 2>"$ERR")"; local rc=$?
+    local err; err="$(cat "$ERR")"
     # Non-zero, not a signal (>128 means a crash), message on stderr, nothing on stdout.
     [ $rc -ne 0 ] && [ $rc -lt 128 ] && [ -z "$out" ] && grep -qF -- "$want" <<<"$err"; check "$name (rc=$rc, err=$err)" $?
 }

@@ -7,7 +7,8 @@
 // (timers, memory reports, warnings) so that the parser also has to skip. Benchmarks report
 // bytes_per_second of log_parse (framework detection, steps, failure scan, summary); after them a
 // table prints, per file, the parse rate and `LC_ALL=C grep -c -F <the format's step marker>` on
-// the same file (best of three runs each, file in the page cache), and their ratio.
+// the same file (best of three runs each, file in the page cache), and their ratio; scripts/bench.sh
+// prints a line per row of that table.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>

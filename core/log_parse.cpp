@@ -121,8 +121,10 @@ Result<LogParse> log_parse(std::string_view text, const LogParseOptions& options
     logparse::steps_parse(text, p.framework, sink);
 
     std::optional<size_t> first_non_finite;
-    p.steps.reserve(sink.records().size());
-    for (const logparse::StepRecord& r : sink.records()) {
+    const logparse::StepSink::Records& records = sink.records();
+    p.steps.reserve(records.size());
+    for (size_t i = 0; i < records.size(); ++i) {
+        const logparse::StepRecord& r = records[i];
         if (r.non_finite && !first_non_finite) first_non_finite = r.offset;
         p.steps.push_back(LogStep{r.step, r.step_time_s, r.tflops_per_gpu, tokens_per_gpu(r, options), r.loss});
     }

@@ -63,8 +63,9 @@ void steps_parse(std::string_view text, LogFramework f, StepSink& sink) {
             StepSink records, timers;
             megatron_parse(text, records, false);
             deepspeed_timer_parse(text, timers);
-            std::vector<StepRecord> all = records.records();
-            all.insert(all.end(), timers.records().begin(), timers.records().end());
+            std::vector<StepRecord> all;
+            for (StepSink* part : {&records, &timers})
+                for (size_t i = 0; i < part->records().size(); ++i) all.push_back(part->records()[i]);
             std::stable_sort(all.begin(), all.end(), [](const StepRecord& a, const StepRecord& b) { return a.offset < b.offset; });
             for (const StepRecord& r : all) sink.add(r);
             return;

@@ -5,7 +5,9 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,37 +23,64 @@ namespace tp::logparse {
 // a line of its own, and CRLF files just gain empty lines.
 inline bool is_line_break(char c) { return c == '\n' || c == '\r'; }
 size_t line_begin(std::string_view text, size_t pos);  // first byte of the line holding pos
+// The last a or b before pos (npos if none): a backward memchr, eight bytes at a time.
+size_t last_of(std::string_view s, size_t pos, char a, char b);
 size_t line_end(std::string_view text, size_t pos);    // the break ending that line, or text.size()
 std::string_view line_at(std::string_view text, size_t pos);
 std::string_view trim(std::string_view s);             // spaces, tabs, '\r', '\n' both ends
 
 inline bool contains(std::string_view s, std::string_view pattern) { return s.find(pattern) != s.npos; }
 
+// ---- Eight bytes at a time ---------------------------------------------------------------------
+// The bytes of a word equal to c are the zero bytes of word ^ (c repeated), and (v - 0x01..01) & ~v
+// & 0x80..80 marks those with their high bit (S. E. Anderson, "Bit Twiddling Hacks", "Determine if
+// a word has a zero byte"). No such byte goes unmarked; a byte next to a marked one may be marked
+// too (the subtraction's borrow), so the result says exactly whether there is one, and otherwise
+// names candidates to check.
+inline uint64_t load_word(const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+inline uint64_t bytes_equal(uint64_t word, unsigned char c) {
+    constexpr uint64_t kOnes = 0x0101010101010101u;
+    const uint64_t v = word ^ (kOnes * c);
+    return (v - kOnes) & ~v & (kOnes * 0x80);
+}
+
 // ---- Fast fixed-string search (log_parse_search.cpp) --------------------------------------------
-// One pattern, Boyer-Moore-Horspool: the parsers' anchors over whole logs.
+// One pattern: the parsers' anchors over whole logs.
 class Finder {
 public:
-    explicit Finder(std::string_view pattern);
+    explicit Finder(std::string_view pattern) : pattern_(pattern) {}
     size_t find(std::string_view text, size_t from = 0) const;  // npos if none
     size_t size() const { return pattern_.size(); }
 
 private:
     std::string pattern_;
-    std::array<uint8_t, 256> skip_{};
 };
 
-// Many patterns in one pass, Wu-Manber: the failure classifier's patterns. on_match(pattern index,
-// position) is called for every occurrence in text order; returning false stops the scan.
+// Many patterns in one pass (blocks of four bytes sampled at a fixed stride, log_parse_search.cpp):
+// the failure classifier's patterns. on_match(pattern index, position) is called for every
+// occurrence in text order; returning false stops the scan.
 class MultiFinder {
 public:
     explicit MultiFinder(std::vector<std::string_view> patterns);
     void scan(std::string_view text, const std::function<bool(size_t, size_t)>& on_match) const;
 
 private:
+    struct Entry {
+        uint16_t hash;     // of a block of four bytes in a pattern's first window_ bytes
+        uint16_t offset;   // where that block ends in the pattern
+        uint16_t pattern;  // index in patterns_
+    };
+    bool check_sample(std::string_view text, size_t end, uint16_t hash, std::vector<std::pair<size_t, size_t>>& hits,
+                      const std::function<bool(size_t, size_t)>& on_match) const;
+
     std::vector<std::string_view> patterns_;
-    size_t window_ = 3;                                        // the shortest pattern's length
-    std::vector<uint8_t> shift_;                               // per hashed three-byte block
-    std::vector<std::pair<uint16_t, uint16_t>> candidates_;    // (last block of the window, pattern)
+    size_t window_ = 4;                    // the shortest pattern's length
+    std::array<uint64_t, 1024> blocks_{};  // a bit per block hash: does some pattern have it (8 KiB: stays in L1)
+    std::vector<Entry> entries_;           // sorted by hash
 };
 
 // ---- Numbers ------------------------------------------------------------------------------------
@@ -95,11 +124,32 @@ struct StepRecord {
 // fixtures concatenate final lines of several runs) and stays a record of its own.
 class StepSink {
 public:
-    void add(StepRecord r);
-    std::vector<StepRecord>& records() { return records_; }
+    // The records in order, in blocks that never move once written. A std::vector doubles as it
+    // grows, copying every record into fresh memory each time: a progress-bar log has a record per
+    // 170 bytes, so its records outweigh the log itself, and that copying and the page faults of the
+    // fresh memory were a third of its step parse (bench_log_parse). Blocks are written once.
+    class Records {
+    public:
+        size_t size() const { return size_; }
+        bool empty() const { return size_ == 0; }
+        StepRecord& operator[](size_t i) { return blocks_[i / kBlock][i % kBlock]; }
+        const StepRecord& operator[](size_t i) const { return blocks_[i / kBlock][i % kBlock]; }
+        void push_back(const StepRecord& r) {
+            if (size_ % kBlock == 0) blocks_.emplace_back(new StepRecord[kBlock]);
+            blocks_.back()[size_++ % kBlock] = r;
+        }
+
+    private:
+        static constexpr size_t kBlock = 256;  // 43 KB
+        std::vector<std::unique_ptr<StepRecord[]>> blocks_;
+        size_t size_ = 0;
+    };
+
+    void add(const StepRecord& r);
+    Records& records() { return records_; }
 
 private:
-    std::vector<StepRecord> records_;
+    Records records_;
 };
 
 // ---- Framework parsers --------------------------------------------------------------------------
@@ -110,6 +160,7 @@ private:
 struct Span {
     size_t begin = 0, end = 0;  // the record's lines
     size_t anchor = 0;          // where the anchor matched (inside the span)
+    bool wrapped = false;       // more than one line (a hard-wrapped Megatron record)
 };
 
 inline constexpr std::string_view kMegatronAnchor = "elapsed time per iteration (ms):";

@@ -93,11 +93,6 @@ std::string joined(std::string_view text, Span s) {
     return out;
 }
 
-bool wrapped(std::string_view text, Span s) {
-    for (size_t i = s.begin; i < s.end; ++i)
-        if (is_line_break(text[i])) return true;
-    return false;
-}
 
 // A key as printed, compared with a wanted one; across a hard wrap a space may be lost or the key
 // split ("global batch" + "size"), so wrapped records compare without spaces.
@@ -112,17 +107,35 @@ bool key_is(std::string_view key, std::string_view want, bool loose) {
     }
 }
 
+enum Key { elapsed, tflops, neox_flops, loss, batch, tgs, samples, seqlen, grad_norm, nan_iterations };
+constexpr std::pair<std::string_view, Key> kKeys[] = {
+    {"elapsed time per iteration (ms)", elapsed}, {"throughput per GPU (TFLOP/s/GPU)", tflops}, {"TFLOPs", tflops},
+    {"approx flops per GPU", neox_flops},        {"lm loss", loss},                            {"lm_loss", loss},
+    {"global batch size", batch},                {"tokens per gpu per second (tgs)", tgs},     {"samples per second", samples},
+    {"samples/sec", samples},                    {"actual seqlen", seqlen},                    {"grad norm", grad_norm},
+    {"number of nan iterations", nan_iterations},
+};
+
+// Bit n set when some key has n bytes: most of a record's keys (consumed samples, loss scale, ...)
+// are not wanted, and their length alone says so.
+constexpr uint64_t kKeyLengths = [] {
+    uint64_t bits = 0;
+    for (const auto& [name, k] : kKeys) bits |= uint64_t(1) << name.size();
+    return bits;
+}();
+
+const Key* key_lookup(std::string_view key, bool loose) {
+    if (!loose && (key.size() > 63 || (kKeyLengths >> key.size() & 1) == 0)) return nullptr;
+    for (const auto& [name, k] : kKeys) {
+        if (!loose && (key.size() != name.size() || key[0] != name[0])) continue;  // before a memcmp
+        if (key_is(key, name, loose)) return &k;
+    }
+    return nullptr;
+}
+
 // The fields of one record, in one pass: " key: value |" segments (see the top of this file). Only
 // the keys wanted here have their number read.
 void read_fields(std::string_view record, bool loose, StepRecord& r) {
-    enum Key { elapsed, tflops, neox_flops, loss, batch, tgs, samples, seqlen, grad_norm, nan_iterations };
-    static constexpr std::pair<std::string_view, Key> kKeys[] = {
-        {"elapsed time per iteration (ms)", elapsed}, {"throughput per GPU (TFLOP/s/GPU)", tflops}, {"TFLOPs", tflops},
-        {"approx flops per GPU", neox_flops},        {"lm loss", loss},                            {"lm_loss", loss},
-        {"global batch size", batch},                {"tokens per gpu per second (tgs)", tgs},     {"samples per second", samples},
-        {"samples/sec", samples},                    {"actual seqlen", seqlen},                    {"grad norm", grad_norm},
-        {"number of nan iterations", nan_iterations},
-    };
     std::optional<double> grad, nans;
     size_t b = 0;
     while (b < record.size()) {
@@ -132,13 +145,7 @@ void read_fields(std::string_view record, bool loose, StepRecord& r) {
         b = e + 1;
         const size_t colon = field.find(':');
         if (colon == field.npos) continue;
-        const std::string_view key = trim(field.substr(0, colon));
-        const Key* which = nullptr;
-        for (const auto& [name, k] : kKeys)
-            if (key_is(key, name, loose)) {
-                which = &k;
-                break;
-            }
+        const Key* which = key_lookup(trim(field.substr(0, colon)), loose);
         if (!which) continue;
         size_t i = colon + 1;
         double v = 0;
@@ -196,18 +203,23 @@ std::vector<BridgeStepTime> bridge_step_times(std::string_view text) {
 // elapsed_time_per_iteration, rounded to 0.01 s): normally the next record (rank 0 prints it just
 // before the last rank prints the record), else the previous one when ranks' output interleaved
 // the other way. A line matching neither (its record cut off) is left alone.
-void attach_bridge_step_times(std::string_view text, std::vector<StepRecord>& records) {
+void attach_bridge_step_times(std::string_view text, StepSink::Records& records) {
     if (records.empty()) return;
     for (const BridgeStepTime& st : bridge_step_times(text)) {
-        auto next = std::lower_bound(records.begin(), records.end(), st.offset,
-                                     [](const StepRecord& r, size_t off) { return r.offset < off; });
+        // The first record at or after the line (records are in text order).
+        size_t lo = 0, hi = records.size();
+        while (lo < hi) {
+            const size_t mid = lo + (hi - lo) / 2;
+            if (records[mid].offset < st.offset) lo = mid + 1;
+            else hi = mid;
+        }
         auto matches = [&](const StepRecord& r) {
             return r.step_time_s && !r.tflops_per_gpu && std::fabs(*r.step_time_s - st.step_time_s) <= 0.0051;
         };
-        if (next != records.end() && matches(*next)) {
-            next->tflops_per_gpu = st.tflops_per_gpu;
-        } else if (next != records.begin() && matches(*(next - 1))) {
-            (next - 1)->tflops_per_gpu = st.tflops_per_gpu;
+        if (lo < records.size() && matches(records[lo])) {
+            records[lo].tflops_per_gpu = st.tflops_per_gpu;
+        } else if (lo > 0 && matches(records[lo - 1])) {
+            records[lo - 1].tflops_per_gpu = st.tflops_per_gpu;
         }
     }
 }
@@ -232,7 +244,7 @@ std::optional<Span> megatron_at(std::string_view text, size_t k, size_t from) {
     // time, or its last line does not end a field with '|'. A blank line or another record's
     // header stops the join; so does a limit (a record is at most a few wrapped lines).
     std::string_view first = text.substr(s.begin, s.end - s.begin);
-    bool has_elapsed = first.find(kElapsed) != first.npos;
+    bool has_elapsed = k < s.end || first.find(kElapsed) != first.npos;  // the anchor itself, when on this line
     std::string_view last = rstrip(first);
     for (int joins = 0; joins < 8 && (!has_elapsed || (!last.empty() && last.back() != '|')); ++joins) {
         const size_t nb = next_line(text, s.end);
@@ -241,6 +253,7 @@ std::optional<Span> megatron_at(std::string_view text, size_t k, size_t from) {
         std::string_view next = text.substr(nb, ne - nb);
         if (trim(next).empty() || header_in(next) != next.npos) break;
         s.end = ne;
+        s.wrapped = true;
         // The key itself may be split by the wrap, with or without its space.
         has_elapsed = has_elapsed || number_after_loose(joined(text, s), kElapsed).has_value();
         last = rstrip(next);
@@ -276,7 +289,7 @@ void megatron_parse(std::string_view text, StepSink& sink, bool bridge) {
     size_t pos = 0;
     while (std::optional<Span> s = megatron_next(text, pos)) {
         pos = std::max(s->end, pos + 1);  // always forward, whatever the record's span
-        const bool loose = wrapped(text, *s);
+        const bool loose = s->wrapped;
         std::string storage;
         std::string_view record = text.substr(s->begin, s->end - s->begin);
         if (loose) {
@@ -285,7 +298,14 @@ void megatron_parse(std::string_view text, StepSink& sink, bool bridge) {
         }
         StepRecord r;
         r.offset = s->begin;
-        if (header_in(record, &r.step) == record.npos) continue;
+        // megatron_at found the header at s->anchor, "iteration N/ M |", so N is read as it stands;
+        // joining a wrapped record's lines moves the header, which is looked for again.
+        if (loose) {
+            if (header_in(record, &r.step) == record.npos) continue;
+        } else {
+            size_t i = s->anchor + 9;  // strlen("iteration")
+            parse_integer(text, i, r.step);
+        }
         read_fields(record, loose, r);
         sink.add(r);
     }

@@ -47,6 +47,23 @@ std::optional<Span> nemo2_next(std::string_view text, size_t from) {
     return next_record(text, from, anchor, nemo2_at);
 }
 
+namespace {
+
+// The progress printer's keys read here ("train_step_timing in s" has spaces).
+enum class Nemo2Key { global_step, step_timing, tflops, loss, global_batch };
+const Nemo2Key* nemo2_key(std::string_view key) {
+    static constexpr std::pair<std::string_view, Nemo2Key> kKeys[] = {
+        {"global_step", Nemo2Key::global_step},       {"train_step_timing in s", Nemo2Key::step_timing},
+        {"TFLOPS_per_GPU", Nemo2Key::tflops},         {"reduced_train_loss", Nemo2Key::loss},
+        {"global_batch_size", Nemo2Key::global_batch},
+    };
+    for (const auto& [name, k] : kKeys)
+        if (key == name) return &k;
+    return nullptr;
+}
+
+}  // namespace
+
 void nemo2_parse(std::string_view text, StepSink& sink) {
     size_t pos = 0;
     while (std::optional<Span> s = nemo2_next(text, pos)) {
@@ -65,17 +82,22 @@ void nemo2_parse(std::string_view text, StepSink& sink) {
             if (e == line.npos) e = line.size();
             std::string_view field = line.substr(b + 1, e - b - 1);
             b = e;
-            const size_t colon = field.rfind(':');  // keys have none; "train_step_timing in s" has spaces
-            if (colon == field.npos) continue;
-            const std::string_view key = trim(field.substr(0, colon));
+            // The key ends at the field's last colon ("train_step_timing in s" has spaces); keys have
+            // none, so a field with two colons is none of ours (two memchr, not a byte loop back).
+            const size_t colon = field.find(':');
+            if (colon == field.npos || field.find(':', colon + 1) != field.npos) continue;
+            const Nemo2Key* key = nemo2_key(trim(field.substr(0, colon)));
+            if (!key) continue;
             size_t i = colon + 1;
             double v = 0;
             if (!parse_number(field, i, v)) continue;
-            if (key == "global_step") r.step = (long long)std::llround(v);
-            else if (key == "train_step_timing in s") r.step_time_s = v;
-            else if (key == "TFLOPS_per_GPU") r.tflops_per_gpu = v;
-            else if (key == "reduced_train_loss") r.loss = v;
-            else if (key == "global_batch_size") r.global_batch = v;
+            switch (*key) {
+                case Nemo2Key::global_step: r.step = (long long)std::llround(v); break;
+                case Nemo2Key::step_timing: r.step_time_s = v; break;
+                case Nemo2Key::tflops: r.tflops_per_gpu = v; break;
+                case Nemo2Key::loss: r.loss = v; break;
+                case Nemo2Key::global_batch: r.global_batch = v; break;
+            }
         }
         r.non_finite = r.loss && !std::isfinite(*r.loss);
         sink.add(r);
@@ -103,8 +125,9 @@ void nemo1_parse(std::string_view text, StepSink& sink) {
         pos = std::max(s->end, pos + 1);  // always forward, whatever the record's span
         std::string_view line = text.substr(s->begin, s->end - s->begin);
         const size_t g = s->anchor - s->begin;  // ", global_step=" inside the bar's postfix block
-        const size_t open = line.rfind('[', g);  // the block "[elapsed<remaining, rate, k=v, ...]"
-        if (open == line.npos) continue;         // nemo1_next checked there is one; keep it obvious
+        // The block "[elapsed<remaining, rate, k=v, ...]": its '[' is the last before g.
+        const size_t open = last_of(line, g + 1, '[', '[');
+        if (open == line.npos) continue;  // nemo1_next checked there is one; keep it obvious
         StepRecord r;
         r.offset = s->begin;
 

@@ -13,26 +13,41 @@
 
 namespace tp::logparse {
 
+size_t last_of(std::string_view s, size_t pos, char a, char b) {
+    if (pos > s.size()) pos = s.size();
+    const char* base = s.data();
+    while (pos >= 8) {
+        const uint64_t w = load_word(base + pos - 8);
+        if (bytes_equal(w, static_cast<unsigned char>(a)) | bytes_equal(w, static_cast<unsigned char>(b))) break;
+        pos -= 8;
+    }
+    while (pos > 0) {
+        --pos;
+        if (base[pos] == a || base[pos] == b) return pos;
+    }
+    return s.npos;
+}
+
 size_t line_begin(std::string_view text, size_t pos) {
-    if (pos > text.size()) pos = text.size();
-    while (pos > 0 && !is_line_break(text[pos - 1])) --pos;
-    return pos;
+    // The parsers call this once per record, from an anchor often a hundred bytes into its line.
+    const size_t br = last_of(text, pos, '\n', '\r');
+    return br == text.npos ? 0 : br + 1;
 }
 
 size_t line_end(std::string_view text, size_t pos) {
-    // memchr for '\n' within a window, then for '\r' before it: a tqdm log can be megabytes of
-    // '\r'-separated redraws without one '\n', so an unbounded memchr('\n') per line would make a
-    // parse quadratic; past the window a byte loop finishes the (very long) line.
-    if (pos >= text.size()) return text.size();
-    constexpr size_t kWindow = 4096;
+    // memchr for '\n' within a window, then for '\r' before it; the window starts at a few lines'
+    // length and doubles: a tqdm log can be megabytes of '\r'-separated redraws without one '\n', so
+    // an unbounded memchr('\n') per line would make a parse quadratic, and a fixed large window would
+    // still search it many times over per line.
     const char* base = text.data();
-    const size_t limit = std::min(text.size(), pos + kWindow);
-    const void* nl = std::memchr(base + pos, '\n', limit - pos);
-    size_t end = nl ? size_t(static_cast<const char*>(nl) - base) : limit;
-    if (const void* cr = std::memchr(base + pos, '\r', end - pos)) return size_t(static_cast<const char*>(cr) - base);
-    if (nl || limit == text.size()) return end;
-    while (end < text.size() && !is_line_break(base[end])) ++end;
-    return end;
+    for (size_t window = 512; pos < text.size(); pos += window, window *= 2) {
+        const size_t limit = std::min(text.size(), pos + window);
+        const void* nl = std::memchr(base + pos, '\n', limit - pos);
+        const size_t end = nl ? size_t(static_cast<const char*>(nl) - base) : limit;
+        if (const void* cr = std::memchr(base + pos, '\r', end - pos)) return size_t(static_cast<const char*>(cr) - base);
+        if (nl) return end;
+    }
+    return text.size();
 }
 
 std::string_view line_at(std::string_view text, size_t pos) {
@@ -70,15 +85,17 @@ bool parse_number(std::string_view s, size_t& pos, double& out, int shift10, boo
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
     bool negative = false;
     if (i < s.size() && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
-    // nan / inf as Python and Lightning print them ("nan", "NAN", "nan.0", "inf").
-    if (starts_with_nocase(s, i, "nan")) {
+    // nan / inf as Python and Lightning print them ("nan", "NAN", "nan.0", "inf"); a number's first
+    // byte is a digit or '.' far more often, and says at once that neither is there.
+    const bool numeral = i < s.size() && (is_digit(s[i]) || s[i] == '.');
+    if (!numeral && starts_with_nocase(s, i, "nan")) {
         i += 3;
         if (i + 1 < s.size() && s[i] == '.' && s[i + 1] == '0') i += 2;
         out = std::numeric_limits<double>::quiet_NaN();
         pos = i;
         return true;
     }
-    if (starts_with_nocase(s, i, "inf")) {
+    if (!numeral && starts_with_nocase(s, i, "inf")) {
         i += starts_with_nocase(s, i, "infinity") ? 8 : 3;
         out = negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
         pos = i;
@@ -265,7 +282,7 @@ std::optional<double> parse_timestamp_us(std::string_view s, size_t pos) {
     return double(us);
 }
 
-void StepSink::add(StepRecord r) {
+void StepSink::add(const StepRecord& r) {
     // Look back a few records: ranks' copies of one line interleave with the next step's.
     constexpr size_t kLookBack = 16;
     const size_t n = records_.size();

@@ -89,7 +89,7 @@ void torchtitan_parse(std::string_view text, StepSink& sink) {
         sink.add(r);
     }
     // Step times from the timestamps (see the top of this file).
-    std::vector<StepRecord>& records = sink.records();
+    StepSink::Records& records = sink.records();
     for (size_t n = 1; n < records.size(); ++n) {
         const StepRecord& prev = records[n - 1];
         StepRecord& cur = records[n];

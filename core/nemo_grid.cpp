@@ -7,6 +7,8 @@
 // [SECTION] launcher    the launcher's generate_grid_search_configs + modify_cfg + launch order
 #include "nemo_grid.hpp"
 
+#include <array>
+
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -48,6 +50,15 @@ struct GridTable {
     bool raise_above = false;    // launcher BERT: `else: raise ValueError("No BERT model larger ...")`
     bool cp_ep_none = false;     // T5/mT5/BERT: cp = ep = [None]
 };
+
+// The table of NeMo's seq_length branch (2048, 4096, 8192, 16384, 32768, in that order); NeMo checks these
+// lengths only, so any other length gets the defaults table.
+const GridTable& by_seq(int seq, const std::array<const GridTable*, 5>& tables, const GridTable& other) {
+    constexpr std::array<int, 5> kLengths{2048, 4096, 8192, 16384, 32768};
+    for (size_t i = 0; i < kLengths.size(); ++i)
+        if (seq == kLengths[i]) return *tables[i];
+    return other;
+}
 
 // NeMo 2.0 GPT3GridSearch class attributes (training_config.py), used when no branch matches.
 const GridRow kNemo2GptDefaults{0, {1, 2, 4, 8}, fixed({1}), {1, 2, 4, 8}, 1, 8, 1024};
@@ -98,14 +109,7 @@ const GridTable& nemo2_gpt_80gb(int seq) {
     }, kNemo2GptDefaults};
     // Any other seq_length matches no branch: the class defaults.
     static const GridTable other{{}, kNemo2GptDefaults};
-    switch (seq) {
-        case 2048: return s2048;
-        case 4096: return s4096;
-        case 8192: return s8192;
-        case 16384: return s16384;
-        case 32768: return s32768;
-        default: return other;
-    }
+    return by_seq(seq, {&s2048, &s4096, &s8192, &s16384, &s32768}, other);
 }
 
 // NeMo 2.0 GPT3GridSearch.init_params, gpu_memory_gb == 40 (no seq_length branches).
@@ -171,14 +175,7 @@ const GridTable& launcher_gpt_80gb(int seq) {
         {23.0, {8}, span(2, 4), {1}, 16, 32},
     }, kLauncherGpt80Defaults};
     static const GridTable other{{}, kLauncherGpt80Defaults};
-    switch (seq) {
-        case 2048: return s2048;
-        case 4096: return s4096;
-        case 8192: return s8192;
-        case 16384: return s16384;
-        case 32768: return s32768;
-        default: return other;
-    }
+    return by_seq(seq, {&s2048, &s4096, &s8192, &s16384, &s32768}, other);
 }
 
 // Launcher _tp_pp_mbs_grid_gpt3_40gb (no seq_length branches).

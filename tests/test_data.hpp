@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -52,5 +53,23 @@ struct Case {
 };
 inline std::ostream& operator<<(std::ostream& os, const Case& c) { return os << c.name; }
 inline std::string case_name(const testing::TestParamInfo<Case>& info) { return info.param.name; }
+
+// The cases of one upstream launcher test class (launcher_unit_test_cases.json), named
+// <index>_<model>_<inputs> from the inputs that tell cases apart.
+inline std::vector<Case> launcher_cases(const std::string& file, const std::string& cls) {
+    std::vector<Case> out;
+    const nlohmann::json d = load_shared_json("nemo/launcher_unit_test_cases.json");
+    for (const nlohmann::json& c : d["files"][file]) {
+        if (c["class"] != cls) continue;
+        int i = 0;
+        for (const nlohmann::json& x : c["cases"]) {
+            std::string label = x.value("model_name", "") + "_";
+            for (const char* key : {"model_size", "gpus", "training_days", "layers", "hs", "seq_length"})
+                if (x.contains(key) && !x[key].is_null()) label += std::string(key) + "_" + x[key].dump() + "_";
+            out.push_back({test_name(std::to_string(i++) + "_" + label), x});
+        }
+    }
+    return out;
+}
 
 }  // namespace tp::test

@@ -21,23 +21,7 @@ using test::load_shared_json;
 
 using test::Case;
 using test::case_name;
-
-// Cases of one launcher test class, named <class>_<index>_<inputs>.
-std::vector<Case> launcher_cases(const std::string& file, const std::string& cls) {
-    std::vector<Case> out;
-    const json d = load_shared_json("nemo/launcher_unit_test_cases.json");
-    for (const json& c : d["files"][file]) {
-        if (c["class"] != cls) continue;
-        int i = 0;
-        for (const json& x : c["cases"]) {
-            std::string label = x.value("model_name", "") + "_";
-            for (const char* key : {"model_size", "gpus", "training_days", "layers", "hs", "seq_length"})
-                if (x.contains(key) && !x[key].is_null()) label += std::string(key) + "_" + x[key].dump() + "_";
-            out.push_back({test::test_name(std::to_string(i++) + "_" + label), x});
-        }
-    }
-    return out;
-}
+using test::launcher_cases;
 
 std::vector<Case> nemo2_cases(const std::string& key) {
     std::vector<Case> out;

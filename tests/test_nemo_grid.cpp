@@ -37,6 +37,28 @@ std::optional<int> int_or_auto(const json& obj, const char* key) {
     if (!obj.contains(key) || obj[key].is_null() || obj[key].is_string()) return std::nullopt;
     return obj[key].get<int>();
 }
+// The *_parallel_sizes and micro_batch_sizes lists a NeMo config gives ("auto" = nullopt).
+void set_lists(NemoGridInput& in, const json& obj) {
+    in.tp = list_or_auto(obj, "tensor_parallel_sizes");
+    in.pp = list_or_auto(obj, "pipeline_parallel_sizes");
+    in.cp = list_or_auto(obj, "context_parallel_sizes");
+    in.ep = list_or_auto(obj, "expert_parallel_sizes");
+    in.mbs = list_or_auto(obj, "micro_batch_sizes");
+}
+// One TestCalculateTpPpMbsGrid case as the launcher's grid reads it.
+NemoGridInput launcher_grid_input(const json& c) {
+    const json& cfg = c["train_cfg"];
+    NemoGridInput in;
+    in.model_type = c["model_name"];
+    in.model_size_b = c["model_size"];
+    in.layers = c["layers"];
+    in.seq = c["seq_length"];
+    in.gpu_memory_gb = cfg["gpu_memory_gb"];
+    set_lists(in, cfg);
+    in.min_model_parallel = int_or_auto(cfg, "min_model_parallel_size");
+    in.max_model_parallel = int_or_auto(cfg, "max_model_parallel_size");
+    return in;
+}
 json opt_json(const std::optional<int>& v) { return v ? json(*v) : json(nullptr); }
 json opt_list_json(const std::vector<std::optional<int>>& v) {
     json out = json::array();
@@ -68,11 +90,7 @@ TEST_P(Nemo2GenerateConfigs, MatchesUpstream) {
     in.gpus_per_node = x["gpus_per_node"];
     in.gpu_memory_gb = x["gpu_memory_gb"];
     in.gbs = int_or_auto(x, "global_batch_size");
-    in.tp = list_or_auto(x, "tensor_parallel_sizes");
-    in.pp = list_or_auto(x, "pipeline_parallel_sizes");
-    in.cp = list_or_auto(x, "context_parallel_sizes");
-    in.ep = list_or_auto(x, "expert_parallel_sizes");
-    in.mbs = list_or_auto(x, "micro_batch_sizes");
+    set_lists(in, x);
     in.min_model_parallel = int_or_auto(x, "min_model_parallel_size(after runner auto-resolution)");
     in.max_model_parallel = int_or_auto(x, "max_model_parallel_size(after runner auto-resolution)");
 
@@ -90,38 +108,13 @@ INSTANTIATE_TEST_SUITE_P(Nemo, Nemo2GenerateConfigs, testing::ValuesIn(nemo2_gen
 
 // ---- launcher: _calculate_tp_pp_mbs_grid -----------------------------------------------------
 std::vector<Case> launcher_grid_cases() {
-    std::vector<Case> out;
-    const json d = load_shared_json("nemo/launcher_unit_test_cases.json");
-    for (const json& cls : d["files"]["auto_configurator/tests/code_tests/test_training_config.py"]) {
-        if (cls["class"] != "TestCalculateTpPpMbsGrid") continue;
-        int i = 0;
-        for (const json& x : cls["cases"])
-            out.push_back({test::test_name(std::to_string(i++) + "_" + x["model_name"].get<std::string>() + "_" +
-                                           x["model_size"].dump() + "b_seq" + x["seq_length"].dump()),
-                           x});
-    }
-    return out;
+    return test::launcher_cases("auto_configurator/tests/code_tests/test_training_config.py", "TestCalculateTpPpMbsGrid");
 }
 
 class LauncherTpPpMbsGrid : public testing::TestWithParam<Case> {};
 TEST_P(LauncherTpPpMbsGrid, MatchesUpstream) {
     const json& c = GetParam().data;
-    const json& cfg = c["train_cfg"];
-    NemoGridInput in;
-    in.model_type = c["model_name"];
-    in.model_size_b = c["model_size"];
-    in.layers = c["layers"];
-    in.seq = c["seq_length"];
-    in.gpu_memory_gb = cfg["gpu_memory_gb"];
-    in.tp = list_or_auto(cfg, "tensor_parallel_sizes");
-    in.pp = list_or_auto(cfg, "pipeline_parallel_sizes");
-    in.cp = list_or_auto(cfg, "context_parallel_sizes");
-    in.ep = list_or_auto(cfg, "expert_parallel_sizes");
-    in.mbs = list_or_auto(cfg, "micro_batch_sizes");
-    in.min_model_parallel = int_or_auto(cfg, "min_model_parallel_size");
-    in.max_model_parallel = int_or_auto(cfg, "max_model_parallel_size");
-
-    Result<NemoGridSpace> r = nemo_grid_space(in, NemoFlavor::launcher);
+    Result<NemoGridSpace> r = nemo_grid_space(launcher_grid_input(c), NemoFlavor::launcher);
     ASSERT_TRUE(r.ok()) << r.error().message;
     const json got = {{"tp", r->tp}, {"pp", r->pp}, {"cp", opt_list_json(r->cp)}, {"ep", opt_list_json(r->ep)},
                       {"mbs", r->mbs}, {"min_par", r->min_model_parallel}, {"max_par", r->max_model_parallel}};
@@ -575,25 +568,12 @@ TEST(LauncherGenerateGrid, CandidatesLieInTheUpstreamSpace) {
     size_t total = 0;
     for (const Case& k : launcher_grid_cases()) {
         const json& c = k.data;
-        const json& cfg = c["train_cfg"];
         const json& want = c["actual_output"];
         SCOPED_TRACE(k.name);
-        NemoGridInput in;
-        in.model_type = c["model_name"];
-        in.model_size_b = c["model_size"];
+        NemoGridInput in = launcher_grid_input(c);
         in.model_size_is_float = c["model_size"].is_number_float();
-        in.layers = c["layers"];
         in.heads = 40;  // divisible by every TP the cases list (1, 2, 4, 5, 8)
-        in.seq = c["seq_length"];
-        in.gpu_memory_gb = cfg["gpu_memory_gb"];
         in.nodes = 2, in.gpus_per_node = 8;
-        in.tp = list_or_auto(cfg, "tensor_parallel_sizes");
-        in.pp = list_or_auto(cfg, "pipeline_parallel_sizes");
-        in.cp = list_or_auto(cfg, "context_parallel_sizes");
-        in.ep = list_or_auto(cfg, "expert_parallel_sizes");
-        in.mbs = list_or_auto(cfg, "micro_batch_sizes");
-        in.min_model_parallel = int_or_auto(cfg, "min_model_parallel_size");
-        in.max_model_parallel = int_or_auto(cfg, "max_model_parallel_size");
         // block: exercises the act-ckpt sub-grid too; large MBS lists need a GBS they can divide.
         Result<NemoLauncherGrid> r = nemo_launcher_generate_grid(in, 7680, "block");
         ASSERT_TRUE(r.ok()) << r.error().message;

@@ -90,6 +90,17 @@ Result<bool> journal_apply(JournalState& state, const json& e) {
     return true;
 }
 
+nlohmann::json journal_run_json(const RunRecord& r) {
+    json one = {{"name", r.name}, {"rank", r.rank}, {"status", run_status_name(r.status)}, {"executor", r.executor},
+                {"job_id", r.job_id}, {"log_file", r.log_file}, {"submitted_at", r.submitted_at}, {"started_at", r.started_at},
+                {"ended_at", r.ended_at}, {"executor_state", r.executor_state}, {"config", r.config},
+                {"predicted_step_time_s", r.predicted_step_time_s}, {"metrics", r.metrics},
+                {"failure", {{"kind", r.failure_kind}, {"evidence", r.failure_evidence}}}};
+    if (r.exit_code) one["exit_code"] = *r.exit_code;
+    if (!r.parent.empty()) one["parent"] = r.parent;
+    return one;
+}
+
 Result<JournalState> journal_replay(std::string_view text, std::string_view source) {
     JournalState state;
     size_t start = 0;

@@ -63,6 +63,9 @@ std::string journal_line(std::string_view event, std::string_view run, std::stri
 // Replays a whole journal. `source` names the file in messages ("runs/journal.jsonl:12: ...").
 Result<JournalState> journal_replay(std::string_view text, std::string_view source);
 
+// One run as the session's "runs" array and `trainplan status --json` show it.
+nlohmann::json journal_run_json(const RunRecord& r);
+
 // Applies one parsed event to the state (journal_replay uses it; the search loop uses it as it writes).
 Result<bool> journal_apply(JournalState& state, const nlohmann::json& event);
 

@@ -168,6 +168,15 @@ bool space_flags_given(const CLI::App& app) {
     return false;
 }
 
+Result<Session> read_session(const std::string& path, const CLI::App& app, std::initializer_list<const char*> replaced) {
+    for (const char* flag : replaced)
+        if (app.count(flag))
+            return make_error(ErrorKind::invalid_argument, std::string("--session replaces ") + flag + ": edit the session file or leave the flag out");
+    Result<std::string> text = read_text_file(path);
+    if (!text) return text.error();
+    return session_parse(*text, path);
+}
+
 Result<std::string> read_text_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return make_error(ErrorKind::not_found, path + ": cannot open file for reading");

@@ -1,6 +1,7 @@
 // cli_common.hpp — flags shared by several subcommands, and the one place that reads files.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -8,6 +9,7 @@
 
 #include "hardware.hpp"
 #include "search.hpp"
+#include "session.hpp"
 #include "model.hpp"
 #include "train_config.hpp"
 #include "result.hpp"
@@ -52,6 +54,10 @@ void add_space_flags(CLI::App& app, SpaceFlags& f);
 Result<SearchSpace> resolve_space(const SpaceFlags& f);
 // True when any space flag was given.
 bool space_flags_given(const CLI::App& app);
+
+// Reads and checks a session file. `replaced`: the flags the session stands in for; giving one of them as
+// well is an error ("--session replaces --nodes: ..."), so a flag is never silently ignored.
+Result<Session> read_session(const std::string& path, const CLI::App& app, std::initializer_list<const char*> replaced = {});
 
 Result<std::string> read_text_file(const std::string& path);
 Result<bool> write_text_file(const std::string& path, const std::string& text);

@@ -82,13 +82,9 @@ int run_nemo_grid(const GridFlags& f, const ModelSpec& m, const Cluster& cluster
 // --session FILE: the session's inputs replace the model, cluster and search flags (giving both is an error,
 // so a flag is never silently ignored).
 int run_session_grid(GridFlags& f, const CLI::App& app) {
-    for (const char* flag : {"--model", "--hf-config", "--layers", "--nodes", "--gpus-per-node", "--gpu", "--seq", "--precision", "--tp",
-                             "--pp", "--vp", "--cp", "--ep", "--mbs", "--gbs", "--recompute", "--optimizer-sharding", "--framework"})
-        if (app.count(flag))
-            return fail(make_error(ErrorKind::invalid_argument, std::string("--session replaces ") + flag + ": edit the session file or leave the flag out"));
-    Result<std::string> text = read_text_file(f.session);
-    if (!text) return fail(text.error());
-    Result<Session> s = session_parse(*text, f.session);
+    Result<Session> s = read_session(f.session, app,
+                                     {"--model", "--hf-config", "--layers", "--nodes", "--gpus-per-node", "--gpu", "--seq", "--precision", "--tp",
+                                      "--pp", "--vp", "--cp", "--ep", "--mbs", "--gbs", "--recompute", "--optimizer-sharding", "--framework"});
     if (!s) return fail(s.error());
     const SessionInputs& in = s->inputs;
     Result<GpuSpec> gpu = gpu_find(in.gpu);

@@ -36,13 +36,7 @@ Runner register_parse_log(CLI::App& app) {
         LogParseOptions options;
         options.warmup_steps = f->warmup, options.gpus = f->gpus, options.seq_length = f->seq;
         if (!f->session.empty()) {
-            for (const char* flag : {"--gpus", "--seq"})
-                if (app.count(flag))
-                    return fail(make_error(ErrorKind::invalid_argument, std::string("--session replaces ") + flag +
-                                                                            ": edit the session file or leave the flag out"));
-            Result<std::string> text = read_text_file(f->session);
-            if (!text) return fail(text.error());
-            Result<Session> s = session_parse(*text, f->session);
+            Result<Session> s = read_session(f->session, app, {"--gpus", "--seq"});
             if (!s) return fail(s.error());
             options.gpus = s->inputs.training.gpus(), options.seq_length = s->inputs.training.seq;
         }

@@ -112,19 +112,8 @@ Result<JournalState> read_journal(const std::string& dir) {
     return state;
 }
 
-// The results context (model, names, cluster) from the run directory's session.
-Result<ResultsContext> results_context(const std::string& dir) {
-    Result<std::string> text = read_text_file(dir + "/session.json");
-    if (!text) return text.error();
-    Result<Session> s = session_parse(*text, dir + "/session.json");
-    if (!s) return s.error();
-    ResultsContext c;
-    c.model = s->inputs.model;
-    c.nodes = s->inputs.training.nodes, c.gpus_per_node = s->inputs.training.gpus_per_node, c.seq = s->inputs.training.seq;
-    c.model_name = s->plan.value("model_name", s->inputs.model.family);
-    c.size_label = s->plan.value("size_label", std::string("0"));
-    return c;
-}
+// The run directory's session: the plan generate wrote, and after collect the runs.
+Result<Session> read_run_session(const std::string& dir, const CLI::App& app) { return read_session(dir + "/session.json", app); }
 
 // A new search: plan as generate does, write the plan, and journal one "planned" event per run to launch.
 Result<bool> start_search(SearchFlags& f, const CLI::App& app) {
@@ -136,15 +125,7 @@ Result<bool> start_search(SearchFlags& f, const CLI::App& app) {
     for (const std::string& c : prepared->choices) std::cerr << "trainplan choice: " << c << "\n";
     PlanRequest r = prepared->request;
     if (f.limit_search_runs > 0) r.top = size_t(f.limit_search_runs), r.limit_search_runs = f.limit_search_runs;
-    std::string session_template;
-    if (!f.plan.session.empty()) {
-        Result<std::string> text = read_text_file(f.plan.session);
-        if (text) {
-            Result<Session> s = session_parse(*text, f.plan.session);
-            if (s && s->plan.contains("command_template") && s->plan["command_template"].is_string()) session_template = s->plan["command_template"];
-        }
-    }
-    Result<RunTemplate> tmpl = choose_template(f, r.model, session_template);
+    Result<RunTemplate> tmpl = choose_template(f, r.model, prepared->session_command_template);
     if (!tmpl) return tmpl.error();
     Result<Plan> plan = plan_generate(r);
     if (!plan) return plan.error();
@@ -197,7 +178,6 @@ Result<bool> start_search(SearchFlags& f, const CLI::App& app) {
         if (c.estimate) fields["predicted_step_time_s"] = c.estimate->time.total;
         if (Result<bool> ok = journal.append(state, "planned", c.name, fields); !ok) return ok.error();
     }
-    f.search.time_limit_minutes = r.max_minutes_per_run;
     std::cerr << "search: " << plan->candidates.size() << " runs planned in " << dir << "\n";
     return true;
 }
@@ -209,34 +189,30 @@ int run_search(SearchFlags& f, const CLI::App& app, bool detach) {
     }
     Result<JournalState> state = read_journal(dir);
     if (!state) return fail(state.error());
-    Result<ResultsContext> context = results_context(dir);
-    if (!context) return fail(context.error());
-    if (Result<std::string> text = read_text_file(dir + "/session.json"); text) {
+    Result<Session> session = read_run_session(dir, app);
+    if (!session) return fail(session.error());
+    const nlohmann::json& plan = session->plan;
+    if (plan.contains("search") && plan["search"].is_object()) {
         // The settings the search started with, where this command line does not name them.
-        if (Result<Session> s = session_parse(*text, dir + "/session.json"); s && s->plan.contains("search") && s->plan["search"].is_object()) {
-            const nlohmann::json& saved = s->plan["search"];
-            if (!app.count("--executor")) f.executor = saved.value("executor", f.executor);
-            if (!app.count("--strategy")) f.search.strategy = saved.value("strategy", f.search.strategy);
-            if (!app.count("--stop-margin")) f.search.stop_margin = saved.value("stop_margin", f.search.stop_margin);
-            if (!app.count("--keep-fraction")) f.search.keep_fraction = saved.value("keep_fraction", f.search.keep_fraction);
-            if (!app.count("--concurrency")) f.search.concurrency = saved.value("concurrency", f.search.concurrency);
-            f.search.time_limit_minutes = saved.value("time_limit_minutes", f.search.time_limit_minutes);
-        }
+        const nlohmann::json& saved = plan["search"];
+        if (!app.count("--executor")) f.executor = saved.value("executor", f.executor);
+        if (!app.count("--strategy")) f.search.strategy = saved.value("strategy", f.search.strategy);
+        if (!app.count("--stop-margin")) f.search.stop_margin = saved.value("stop_margin", f.search.stop_margin);
+        if (!app.count("--keep-fraction")) f.search.keep_fraction = saved.value("keep_fraction", f.search.keep_fraction);
+        if (!app.count("--concurrency")) f.search.concurrency = saved.value("concurrency", f.search.concurrency);
+        f.search.time_limit_minutes = saved.value("time_limit_minutes", f.search.time_limit_minutes);
     }
     if (f.time_limit_seconds > 0) f.search.time_limit_minutes = f.time_limit_seconds / 60;
     std::unique_ptr<Executor> executor = make_executor(f);
     f.search.detach = detach;
-    f.search.gpus = context->nodes * context->gpus_per_node;
-    f.search.seq = context->seq;
+    f.search.gpus = session->inputs.training.gpus();
+    f.search.seq = session->inputs.training.seq;
     Result<int> status = search_loop(state.value(), journal_path(dir), *executor, f.search);
     if (!status) return fail(status.error());
     if (detach) return *status;
-    Result<SearchResults> res = search_collect(dir, *state, *context, f.output_top_n);
+    const long long nemo_runs = plan.value("nemo_grid_runs", 0LL);
+    Result<SearchResults> res = search_collect(dir, *state, std::move(session.value()), f.output_top_n);
     if (!res) return fail(res.error());
-    Result<std::string> text = read_text_file(dir + "/session.json");
-    long long nemo_runs = 0;
-    if (text)
-        if (Result<Session> s = session_parse(*text, dir + "/session.json"); s) nemo_runs = s->plan.value("nemo_grid_runs", 0LL);
     const int used = int(state->runs.size()) - res->not_run -
                      int(std::count_if(state->runs.begin(), state->runs.end(),
                                        [](const RunRecord& r) { return r.status == RunStatus::cancelled && r.job_id.empty(); }));
@@ -270,9 +246,7 @@ Runner register_status(CLI::App& app) {
         if (!state) return fail(state.error());
         nlohmann::json runs = nlohmann::json::array();
         for (const RunRecord& r : state->runs) {
-            runs.push_back({{"name", r.name}, {"rank", r.rank}, {"status", run_status_name(r.status)}, {"job_id", r.job_id},
-                            {"executor_state", r.executor_state}, {"failure", {{"kind", r.failure_kind}, {"evidence", r.failure_evidence}}},
-                            {"metrics", r.metrics}, {"predicted_step_time_s", r.predicted_step_time_s}});
+            runs.push_back(journal_run_json(r));
             if (!*json)
                 std::cout << std::to_string(r.rank) << ". " << r.name << "  " << run_status_name(r.status)
                           << (r.job_id.empty() ? "" : " (job " + r.job_id + ")")
@@ -290,12 +264,12 @@ Runner register_collect(CLI::App& app) {
     auto top = std::make_shared<int>(5);
     app.add_option("--run-dir", *dir, "The search's folder")->required();
     app.add_option("--output-top-n", *top, "Configs in the top-N printout")->capture_default_str();
-    return [dir, top]() {
+    return [dir, top, &app]() {
         Result<JournalState> state = read_journal(*dir);
         if (!state) return fail(state.error());
-        Result<ResultsContext> context = results_context(*dir);
-        if (!context) return fail(context.error());
-        Result<SearchResults> res = search_collect(*dir, *state, *context, *top);
+        Result<Session> session = read_run_session(*dir, app);
+        if (!session) return fail(session.error());
+        Result<SearchResults> res = search_collect(*dir, *state, std::move(session.value()), *top);
         if (!res) return fail(res.error());
         return 0;
     };

@@ -206,16 +206,13 @@ Result<PreparedPlan> from_inputs(const PlanFlags& f, const CLI::App& app) {
     PlanRequest& r = p.request;
     SessionInputs in;
     if (!f.session.empty()) {
-        for (const char* flag : {"--model", "--hf-config", "--layers", "--nodes", "--gpus-per-node", "--gpu", "--seq", "--precision",
-                                 "--model-size-b"})
-            if (app.count(flag))
-                return make_error(ErrorKind::invalid_argument, std::string("--session replaces ") + flag +
-                                                                   ": edit the session file or leave the flag out");
-        Result<std::string> text = read_text_file(f.session);
-        if (!text) return text.error();
-        Result<Session> s = session_parse(*text, f.session);
+        Result<Session> s = read_session(f.session, app,
+                                         {"--model", "--hf-config", "--layers", "--nodes", "--gpus-per-node", "--gpu", "--seq", "--precision",
+                                          "--model-size-b"});
         if (!s) return s.error();
         in = s->inputs;
+        if (s->plan.contains("command_template") && s->plan["command_template"].is_string())
+            p.session_command_template = s->plan["command_template"];
     } else {
         Result<Cluster> cluster = resolve_cluster(f.cluster);
         if (!cluster) return cluster.error();

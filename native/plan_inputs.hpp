@@ -38,6 +38,7 @@ struct PreparedPlan {
     std::vector<std::string> choices;     // trainplan's decisions, for stderr
     std::optional<BaseConfig> size_base;  // --model-size-b: the base config NeMo's tables gave
     bool size_only = false;               // planned from --model-size-b alone
+    std::string session_command_template; // --session: the command template its plan names (run only if trusted)
 };
 
 // Reads the inputs the flags name; errors name the flag, file, key and line.

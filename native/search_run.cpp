@@ -31,14 +31,17 @@ void on_signal(int) { g_interrupted = 1; }
 
 bool active(const RunRecord& r) { return r.status == RunStatus::submitted || r.status == RunStatus::running; }
 
-// The fastest measured step time so far, or 0.
-double measured_best(const JournalState& s) {
-    double best = 0;
+// A run that finished cleanly with a measured step time.
+bool measured(const RunRecord& r) {
+    return r.status == RunStatus::finished && r.failure_kind == "none" && r.metrics.contains("step_time_s") && r.metrics["step_time_s"].is_number();
+}
+double step_time_of(const RunRecord& r) { return r.metrics["step_time_s"].get<double>(); }
+
+// The fastest measured run so far, or nullptr.
+const RunRecord* fastest_measured(const JournalState& s) {
+    const RunRecord* best = nullptr;
     for (const RunRecord& r : s.runs)
-        if (r.status == RunStatus::finished && r.failure_kind == "none" && r.metrics.contains("step_time_s") && r.metrics["step_time_s"].is_number()) {
-            const double t = r.metrics["step_time_s"];
-            if (best == 0 || t < best) best = t;
-        }
+        if (measured(r) && (!best || step_time_of(r) < step_time_of(*best))) best = &r;
     return best;
 }
 
@@ -105,7 +108,6 @@ Result<bool> record_finished(JournalFile& journal, JournalState& state, RunRecor
 // A live status line on a terminal; otherwise one plain line each time the counts change.
 void print_progress(const JournalState& s, bool tty, std::string& last) {
     int done = 0, running = 0, queued = 0, failed = 0;
-    const RunRecord* best = nullptr;
     for (const RunRecord& r : s.runs) {
         if (r.done()) {
             ++done;
@@ -113,14 +115,12 @@ void print_progress(const JournalState& s, bool tty, std::string& last) {
         }
         if (r.status == RunStatus::running) ++running;
         if (r.status == RunStatus::submitted || r.status == RunStatus::planned) ++queued;
-        if (r.status == RunStatus::finished && r.failure_kind == "none" && r.metrics.contains("step_time_s") &&
-            (!best || r.metrics["step_time_s"].get<double>() < best->metrics["step_time_s"].get<double>()))
-            best = &r;
     }
+    const RunRecord* best = fastest_measured(s);
     std::string line = "search: " + std::to_string(done) + " done, " + std::to_string(running) + " running, " + std::to_string(queued) +
                        " queued, " + std::to_string(failed) + " failed";
     if (best)
-        line += "; best " + best->name + ": " + format_fixed(best->metrics["step_time_s"].get<double>(), 3) + " s/step measured, " +
+        line += "; best " + best->name + ": " + format_fixed(step_time_of(*best), 3) + " s/step measured, " +
                 format_fixed(best->predicted_step_time_s, 3) + " predicted";
     if (line == last) return;
     last = line;
@@ -130,17 +130,14 @@ void print_progress(const JournalState& s, bool tty, std::string& last) {
 
 // Halving's second rung: the fastest measured first-round runs, planned again with their full-length command.
 Result<bool> promote_best(JournalFile& journal, JournalState& state, double keep_fraction) {
-    std::vector<const RunRecord*> measured;
+    std::vector<const RunRecord*> brief;
     for (const RunRecord& r : state.runs)
-        if (r.status == RunStatus::finished && r.failure_kind == "none" && r.metrics.contains("step_time_s") && !r.command_long.empty())
-            measured.push_back(&r);
-    std::stable_sort(measured.begin(), measured.end(), [](const RunRecord* a, const RunRecord* b) {
-        return a->metrics["step_time_s"].get<double>() < b->metrics["step_time_s"].get<double>();
-    });
-    const size_t keep = measured.empty() ? 0 : std::max<size_t>(1, size_t(std::ceil(measured.size() * keep_fraction)));
+        if (measured(r) && !r.command_long.empty()) brief.push_back(&r);
+    std::stable_sort(brief.begin(), brief.end(), [](const RunRecord* a, const RunRecord* b) { return step_time_of(*a) < step_time_of(*b); });
+    const size_t keep = brief.empty() ? 0 : std::max<size_t>(1, size_t(std::ceil(brief.size() * keep_fraction)));
     std::vector<nlohmann::json> promoted;
     for (size_t i = 0; i < keep; ++i) {
-        const RunRecord& r = *measured[i];
+        const RunRecord& r = *brief[i];
         promoted.push_back({{"name", r.name + ".long"}, {"rank", r.rank}, {"config", r.config}, {"command", r.command_long},
                             {"predicted_step_time_s", r.predicted_step_time_s}, {"parent", r.name}});
     }
@@ -202,7 +199,8 @@ Result<int> search_loop(JournalState& state, const std::string& journal_path, Ex
             ++in_flight;
         }
         // Ranked strategy: an untried candidate whose optimistic prediction cannot beat the measured best is not run.
-        const double best = measured_best(state);
+        const RunRecord* fastest = fastest_measured(state);
+        const double best = fastest ? step_time_of(*fastest) : 0;
         if (o.strategy == "ranked" && best > 0) {
             for (RunRecord& r : state.runs) {
                 if (r.status != RunStatus::planned || r.predicted_step_time_s <= 0) continue;
@@ -259,7 +257,12 @@ Result<int> search_loop(JournalState& state, const std::string& journal_path, Ex
     return 0;
 }
 
-Result<SearchResults> search_collect(const std::string& run_dir, const JournalState& state, const ResultsContext& c, int top_n) {
+Result<SearchResults> search_collect(const std::string& run_dir, const JournalState& state, Session session, int top_n) {
+    ResultsContext c;
+    c.model = session.inputs.model;
+    c.nodes = session.inputs.training.nodes, c.gpus_per_node = session.inputs.training.gpus_per_node, c.seq = session.inputs.training.seq;
+    c.model_name = session.plan.value("model_name", session.inputs.model.family);
+    c.size_label = session.plan.value("size_label", std::string("0"));
     const SearchResults res = search_results(state, c, top_n);
     const std::string out = run_dir + "/final_results";
     std::error_code ec;
@@ -284,22 +287,9 @@ Result<SearchResults> search_collect(const std::string& run_dir, const JournalSt
     std::cout << top;
     // The session with its runs merged: what the web page opens to show measured against predicted.
     const std::string session_path = run_dir + "/session.json";
-    Result<std::string> text = read_text_file(session_path);
-    if (!text) return text.error();
-    Result<Session> session = session_parse(*text, session_path);
-    if (!session) return session.error();
-    nlohmann::json runs = nlohmann::json::array();
-    for (const RunRecord& r : state.runs) {
-        nlohmann::json one = {{"name", r.name}, {"rank", r.rank}, {"status", run_status_name(r.status)}, {"executor", r.executor},
-                              {"job_id", r.job_id}, {"log_file", r.log_file}, {"submitted_at", r.submitted_at}, {"started_at", r.started_at},
-                              {"ended_at", r.ended_at}, {"executor_state", r.executor_state}, {"config", r.config},
-                              {"predicted_step_time_s", r.predicted_step_time_s}, {"metrics", r.metrics},
-                              {"failure", {{"kind", r.failure_kind}, {"evidence", r.failure_evidence}}}};
-        if (r.exit_code) one["exit_code"] = *r.exit_code;
-        runs.push_back(std::move(one));
-    }
-    session.value().runs = runs;
-    if (Result<bool> w = write_text_file(session_path, session_to_json(*session)); !w) return w.error();
+    session.runs = nlohmann::json::array();
+    for (const RunRecord& r : state.runs) session.runs.push_back(journal_run_json(r));
+    if (Result<bool> w = write_text_file(session_path, session_to_json(session)); !w) return w.error();
     return res;
 }
 

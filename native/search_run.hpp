@@ -18,6 +18,7 @@
 #include "result.hpp"
 #include "run_journal.hpp"
 #include "search_results.hpp"
+#include "session.hpp"
 
 namespace tp::cli {
 
@@ -39,7 +40,8 @@ Result<int> search_loop(JournalState& state, const std::string& journal_path, Ex
 
 // collect: final_results/ (CSV files, optimal config, top-N), and the runs merged into DIR/session.json.
 // Prints the top-N lines and the optimal block on stdout.
-Result<SearchResults> search_collect(const std::string& run_dir, const JournalState& state, const ResultsContext& c, int top_n);
+// `session`: the run directory's session.json as read (its inputs name the model and cluster).
+Result<SearchResults> search_collect(const std::string& run_dir, const JournalState& state, Session session, int top_n);
 
 // The run's folder, log and job description as every command derives them.
 JobSpec search_job_spec(const std::string& run_dir, const RunRecord& r, int nodes, int gpus_per_node, double minutes);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "plan_from_inputs.hpp"
 #include "plan_inputs.hpp"
 #include "report.hpp"
 #include "text.hpp"
@@ -59,10 +60,7 @@ Runner register_generate(CLI::App& app) {
         }
         Result<Plan> plan = plan_generate(r);
         if (!plan) return fail(plan.error());
-        Session session;
-        session.inputs = prepared->inputs;
-        session.plan = plan_json(r, *plan);
-        const std::string manifest = session_to_json(session);
+        const std::string manifest = plan_manifest(prepared->inputs, r, *plan);
         if (!f->output_dir.empty()) {
             Result<std::vector<std::string>> written = plan_write(f->output_dir, r, *plan, manifest);
             if (!written) return fail(written.error());

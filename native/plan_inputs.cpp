@@ -3,10 +3,10 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
-#include <regex>
 
 #include "hardware.hpp"
 #include "nemo_base_config.hpp"
+#include "plan_from_inputs.hpp"
 #include "search_config.hpp"
 #include "text.hpp"
 
@@ -18,58 +18,6 @@ namespace {
 
 
 std::string gpu_for_memory_class(int gpu_memory_gb) { return gpu_memory_gb <= 40 ? "a100-40gb" : "a100-80gb"; }
-
-// NeMo's run name pieces for a model: "llama3-70b" -> ("llama", "70"); otherwise the rounded size.
-void name_pieces(const ModelSpec& m, std::string& model_name, std::string& size_label) {
-    model_name = m.family.empty() ? "model" : m.family;
-    std::smatch match;
-    if (std::regex_search(m.name, match, std::regex("[-_]([0-9.x]+)b$"))) {
-        size_label = match[1];
-        return;
-    }
-    const double b = model_param_counts(m).total / 1e9;
-    size_label = format_number(python_round(b, b >= 10 ? 0 : 1));
-}
-
-// A base config for a model given whole (preset, config.json, explicit): NeMo's schedule and batch tables
-// for its size, its own architecture.
-Result<BaseConfig> base_config_for_model(const ModelSpec& m, const TrainConfig& t, double days, double tokens_b,
-                                         std::vector<std::string>& choices) {
-    BaseConfigInputs in;
-    in.model_size_b = std::max(0.1, model_param_counts(m).total / 1e9);
-    in.model_size_is_float = false;
-    in.family = m.family;
-    in.nodes = t.nodes, in.gpus_per_node = t.gpus_per_node;
-    in.gpu_memory_gb = 80;
-    in.max_training_days = days, in.tokens_b = tokens_b;
-    in.vocab = m.vocab, in.seq = t.seq;
-    in.heuristics = Heuristics::nemo;
-    // NeMo's tables stop at some size per family and sequence (llama at 8192: 45.6B). The base config only
-    // supplies the schedule and a seed GBS here (the candidates set their own), so fall back to the llama
-    // rows, then to the 2048-token rows, and say so.
-    Result<BaseConfig> cfg = base_config_generate(in);
-    for (const char* family : {"", "llama"}) {
-        for (int seq : {t.seq, 2048}) {
-            if (cfg) break;
-            if (*family) in.family = family;
-            in.seq = seq;
-            cfg = base_config_generate(in);
-            if (cfg)
-                choices.push_back(std::string("NeMo's tables have no row for ") + m.family + " at " + format_fixed(in.model_size_b, 1) + "B, seq " +
-                                  std::to_string(t.seq) + ": schedule and seed GBS from its " + in.family + " rows at seq " + std::to_string(seq));
-        }
-    }
-    if (!cfg) return cfg.error();
-    BaseConfig b = *cfg;
-    b.family = m.family;
-    b.num_layers = m.layers, b.hidden = m.hidden, b.heads = m.heads, b.ffn = std::to_string(m.ffn);
-    if (m.kv_heads != m.heads) b.num_query_groups = m.kv_heads;
-    b.vocab = m.vocab, b.seq = t.seq;
-    std::string model_name, size_label;
-    name_pieces(m, model_name, size_label);
-    b.name = model_name + "_" + size_label + "b";
-    return b;
-}
 
 Result<std::vector<RecomputeChoice>> recompute_from_act_layers(const std::optional<std::vector<int>>& layers) {
     std::vector<RecomputeChoice> out;
@@ -259,6 +207,15 @@ Result<PreparedPlan> from_inputs(const PlanFlags& f, const CLI::App& app) {
         if (!space) return space.error();
         in.search_space = *space;
     }
+    if (r.base_yaml.empty()) {
+        // A model given whole: what the page plans from the same inputs (core/plan_from_inputs).
+        Result<PlanRequest> whole = plan_request_from_inputs(in, {f.days, f.tokens_b, f.max_steps, f.max_minutes}, p.choices);
+        if (!whole) return whole.error();
+        r = *whole;
+        p.inputs = in;
+        return p;
+    }
+    // --model-size-b: the architecture and base config from NeMo's size tables (above).
     Result<GpuSpec> gpu = gpu_find(in.gpu);
     if (!gpu) return gpu.error();
     r.gpu = *gpu;
@@ -266,16 +223,6 @@ Result<PreparedPlan> from_inputs(const PlanFlags& f, const CLI::App& app) {
     r.base = in.training;
     r.space = in.search_space;
     r.top = size_t(in.top);
-    if (r.base_yaml.empty()) {
-        Result<BaseConfig> cfg = base_config_for_model(in.model, in.training, f.days, f.tokens_b, p.choices);
-        if (!cfg) return cfg.error();
-        r.base_yaml = base_config_to_yaml(*cfg);
-        r.base_run_name = cfg->name;
-        if (r.base.gbs == 0) r.base.gbs = search_default_gbs(r.base.seq);
-        name_pieces(in.model, r.model_name, r.size_label);
-        r.nemo.model_size_b = std::round(model_param_counts(in.model).total / 1e9);
-        r.nemo.gpu_memory_gb = gpu->nominal_memory_gb >= 80 ? 80 : 40;
-    }
     NemoGridInput& n = r.nemo;
     n.model_type = r.model_name;
     n.layers = r.model.layers, n.heads = r.model.heads, n.seq = r.base.seq;
@@ -355,25 +302,7 @@ Result<std::vector<std::string>> plan_write(const std::string& dir, const PlanRe
     fs::create_directories(fs::path(dir) / "candidate_configs", ec);
     if (!ec) fs::create_directories(fs::path(dir) / "launch", ec);
     if (ec) return make_error(ErrorKind::not_found, dir + ": cannot create the output folder (" + ec.message() + ")");
-    std::vector<std::pair<std::string, std::string>> files;
-    files.emplace_back("base_cfg_" + r.size_label + "b.yaml", r.base_yaml);
-    for (const PlannedCandidate& c : plan.candidates) files.emplace_back("candidate_configs/" + c.name + ".yaml", c.yaml);
-    struct Framework { const char* file; std::string PlannedCandidate::*command; const char* title; };
-    for (const Framework& fw : {Framework{"launch/nemo2.sh", &PlannedCandidate::nemo2_command, "NeMo 2.0 (nemo llm pretrain with recipe overrides)"},
-                                {"launch/megatron_lm.sh", &PlannedCandidate::megatron_lm_command, "Megatron-LM (pretrain_gpt.py)"},
-                                {"launch/torchtitan.sh", &PlannedCandidate::torchtitan_command, "torchtitan (config overrides)"}}) {
-        std::string text = "#!/usr/bin/env bash\n# " + std::string(fw.title) + ": one block per candidate, in launch order.\n"
-                           "# Run the block you want on each node (or wrap it in srun); this file is a listing, not a batch job.\nexit 0\n";
-        for (const PlannedCandidate& c : plan.candidates) {
-            text += "\n# " + c.name;
-            if (c.rank > 0) text += " (trainplan rank " + std::to_string(c.rank) + ")";
-            if (c.estimate) text += ": predicted " + format_fixed(c.estimate->time.total, 3) + " s/step";
-            if (!c.verdict.empty()) text += "; trainplan: " + c.verdict;
-            text += "\n" + (c.*fw.command) + "\n";
-        }
-        files.emplace_back(fw.file, text);
-    }
-    files.emplace_back("session.json", manifest);
+    const std::vector<std::pair<std::string, std::string>> files = plan_files(r, plan, manifest);
     std::vector<std::string> written;
     for (const auto& [name, text] : files) {
         const std::string path = (fs::path(dir) / name).string();

@@ -17,6 +17,7 @@
 #include "log_parse.hpp"
 #include "run_outcome.hpp"
 #include "session.hpp"
+#include "session_runs.hpp"
 #include "tensorboard.hpp"
 #include "text.hpp"
 
@@ -258,11 +259,7 @@ Result<int> search_loop(JournalState& state, const std::string& journal_path, Ex
 }
 
 Result<SearchResults> search_collect(const std::string& run_dir, const JournalState& state, Session session, int top_n) {
-    ResultsContext c;
-    c.model = session.inputs.model;
-    c.nodes = session.inputs.training.nodes, c.gpus_per_node = session.inputs.training.gpus_per_node, c.seq = session.inputs.training.seq;
-    c.model_name = session.plan.value("model_name", session.inputs.model.family);
-    c.size_label = session.plan.value("size_label", std::string("0"));
+    const ResultsContext c = session_results_context(session);
     const SearchResults res = search_results(state, c, top_n);
     const std::string out = run_dir + "/final_results";
     std::error_code ec;

@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <string>
 
 #include "panels.hpp"
 
@@ -19,6 +20,7 @@ void app_draw(AppState& s) {
     ImGui::TextUnformatted("trainplan");
     ImGui::SameLine();
     ImGui::TextDisabled("plans an LLM training run: the model and cluster on the left, ranked parallel configurations on the right");
+    panel_share(s);
 
     const float left = std::clamp(viewport->WorkSize.x * 0.32f, 320.0f, 480.0f);
     ImGui::BeginChild("inputs", ImVec2(left, 0), true);
@@ -39,6 +41,22 @@ void app_draw(AppState& s) {
         app_record_rect(s, "tab_budget");
         if (budget) {
             panel_recommend(s);
+            ImGui::EndTabItem();
+        }
+        if (!s.runs.runs.empty()) {
+            const std::string label = "Measured runs (" + std::to_string(s.runs.runs.size()) + ")###runs";
+            const bool runs = ImGui::BeginTabItem(label.c_str(), nullptr, s.show_runs_tab ? ImGuiTabItemFlags_SetSelected : 0);
+            app_record_rect(s, "tab_runs");
+            s.show_runs_tab = false;
+            if (runs) {
+                panel_runs(s);
+                ImGui::EndTabItem();
+            }
+        }
+        const bool files = ImGui::BeginTabItem("Files");
+        app_record_rect(s, "tab_files");
+        if (files) {
+            panel_files(s);
             ImGui::EndTabItem();
         }
         ImGui::EndTabBar();

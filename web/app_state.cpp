@@ -5,6 +5,7 @@
 
 #include <imgui.h>
 
+#include "app_files.hpp"
 #include "hf_config.hpp"
 #include "model_presets.hpp"
 #include "report.hpp"
@@ -96,21 +97,9 @@ std::string app_grid_json(AppState& s, size_t top) {
     return grid_json(s.inputs.model, s.grid_gpu, s.grid_base, s.grid, top);
 }
 
-std::string app_set_session(AppState& s, const std::string& text) {
-    Result<Session> session = session_parse(text, "session");
-    if (!session) return session.error().message;
-    s.inputs = session->inputs;
-    s.hf_error.clear();
-    s.hf_status.clear();
-    app_update_grid(s);
-    return "";
-}
+std::string app_set_session(AppState& s, const std::string& text) { return app_open_session(s, "session", text); }
 
-std::string app_session_json(const AppState& s) {
-    Session session;
-    session.inputs = s.inputs;
-    return session_to_json(session);
-}
+std::string app_session_json(const AppState& s) { return app_session_file(s); }
 
 bool app_import_hf_config(AppState& s) {
     Result<ModelSpec> m = hf_config_parse(s.hf_text, "config.json");

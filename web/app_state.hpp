@@ -11,7 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "generate_plan.hpp"
 #include "hardware.hpp"
+#include "run_journal.hpp"
+#include "search_results.hpp"
 #include "recommend.hpp"
 #include "search.hpp"
 #include "session.hpp"
@@ -62,6 +65,27 @@ struct AppState {
     const char* grid_view = "";  // the grid panel's open tab in the last frame: "candidates" or "rejected"
     const char* sort_by = "rank";  // the candidates table's sort column (its header) and direction
     bool sort_descending = false;
+
+    // Share links and files (app_files.hpp).
+    std::string notice;            // one message under the title: a refused link or file, or what was opened
+    bool notice_is_error = false;
+    std::string share_fragment;    // "#s1=..." of the inputs when the share button was last pressed ("" before)
+    nlohmann::json opened_plan = nlohmann::json::object();  // plan section of the opened session (NeMo's names)
+    std::string runs_source;       // file the runs came from ("" when none are shown)
+    JournalState runs;             // runs of the opened session
+    SearchResults measured;        // collect's tables of those runs (measured vs predicted)
+    std::string files_key;         // inputs JSON + schedule the files were made for
+    std::string files_error;
+    std::vector<std::pair<std::string, std::string>> files;  // app_files()
+    bool show_runs_tab = false;    // select the measured tab in the next frame (a session with runs was opened)
+    int file_shown = -1;           // the file whose text the files tab shows (-1: none)
+
+    // Browser actions the panels ask for; browser_bridge.cpp performs and clears them after the frame.
+    struct Requests {
+        std::string download_name, download_text;  // save a file
+        bool pick_session_file = false;            // open the file picker for a session
+        bool publish_share_link = false;           // put share_fragment in the address bar and the clipboard
+    } requests;
 
     // Where the test-relevant widgets were drawn in the last frame.
     std::vector<WidgetRect> rects;

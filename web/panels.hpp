@@ -17,6 +17,13 @@ void panel_grid(AppState& s);
 // Model size for a compute budget: NeMo's and trainplan's figures side by side.
 void panel_recommend(AppState& s);
 
+// The share bar: share link, open and save a session; the notice of the last link or file.
+void panel_share(AppState& s);
+// Files to download: the session, generate's plan files for the inputs, collect's CSV files of opened runs.
+void panel_files(AppState& s);
+// Runs of an opened session from `trainplan search`: measured against predicted, and the failures.
+void panel_runs(AppState& s);
+
 // The whole page in one full-viewport window: inputs on the left, results (tabs) on the right.
 void app_draw(AppState& s);
 

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "app_files.hpp"
 #include "panels.hpp"
 
 namespace tp::web {
@@ -37,7 +38,10 @@ std::string read_fixture(const std::string& relative) {
 class Headless : public ::testing::Test {
 protected:
     void SetUp() override {
-        app_state() = AppState{};
+        // A named default state moved in: GCC 12 warns (maybe-uninitialized, a false positive) on the temporary
+        // of `app_state() = AppState{}` since AppState grew.
+        AppState fresh;
+        app_state() = std::move(fresh);
         ImGui::CreateContext();
         ImGuiIO& io = ImGui::GetIO();
         io.IniFilename = nullptr;
@@ -73,7 +77,8 @@ protected:
     }
     void every_panel(int n) {
         frames(n);
-        for (void (*panel)(AppState&) : {panel_model, panel_cluster, panel_grid, panel_recommend}) frames(n, panel);
+        for (void (*panel)(AppState&) : {panel_model, panel_cluster, panel_grid, panel_recommend, panel_share, panel_files, panel_runs})
+            frames(n, panel);
     }
 };
 
@@ -87,7 +92,7 @@ TEST_F(Headless, DefaultInputsDrawEveryPanel) {
     std::printf("default grid (%s, %d GPUs): %zu candidates, %zu rejected, searched in %.2f ms\n", s.inputs.model.name.c_str(),
                 s.inputs.training.gpus(), s.grid.candidates.size(), s.grid.rejected.size(), s.grid_ms);
     for (const char* id : {"preset", "hf_text", "hf_import", "gpu", "nodes", "gpus_per_node", "seq", "gbs", "tab_plan", "tab_budget",
-                           "tab_candidates", "tab_rejected"}) {
+                           "tab_candidates", "tab_rejected", "share", "open_session", "save_session", "tab_files"}) {
         bool found = false;
         for (const WidgetRect& r : s.rects) found = found || (r.id == id && r.w > 0 && r.h > 0);
         EXPECT_TRUE(found) << id;
@@ -149,6 +154,68 @@ TEST_F(Headless, SessionRoundTripAndRefusal) {
     EXPECT_NE(error.find("inputs.cluster.nodes"), std::string::npos) << error;
     EXPECT_EQ(app_session_json(s), exported);  // refused: nothing changed
     EXPECT_NE(app_grid_json(s, 10).find("\"candidates\""), std::string::npos);
+}
+
+TEST_F(Headless, ShareLinkRestoresEveryInputAndABadOneFallsBackToDefaults) {
+    AppState& s = app_state();
+    ASSERT_EQ(app_set_session(s, read_fixture("tests/data/session/llama3_70b_fp8.json")), "");
+    s.inputs.training.nodes = 12;
+    const std::string fragment = app_share_fragment(s), exported = app_session_json(s);
+    ASSERT_EQ(fragment.rfind("#s1=", 0), 0u);
+    AppState fresh;
+    s = std::move(fresh);
+    EXPECT_EQ(app_open_share_link(s, fragment), "");
+    EXPECT_EQ(app_session_json(s), exported);
+    EXPECT_FALSE(s.notice_is_error);
+    every_panel(2);
+    const std::string defaults = [] { AppState d; return app_session_json(d); }();
+    std::string tampered = fragment;
+    tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+    for (const std::string& bad : {tampered, fragment.substr(0, fragment.size() - 3), std::string("#s1=") + std::string(40000, 'A'),
+                                   std::string("#s9=abc"), std::string("#s1=<script>alert(1)</script>")}) {
+        ASSERT_EQ(app_open_share_link(s, fragment), "");
+        const std::string error = app_open_share_link(s, bad);
+        EXPECT_EQ(error.rfind("share link: ", 0), 0u) << error;
+        EXPECT_TRUE(s.notice_is_error);
+        EXPECT_NE(s.notice.find("showing the default inputs"), std::string::npos) << s.notice;
+        EXPECT_EQ(app_session_json(s), defaults);
+        every_panel(1);
+    }
+    EXPECT_EQ(app_open_share_link(s, ""), "");  // no fragment: nothing happens
+}
+
+// tests/data/session/search_llama3_8b_runs.json is the session.json `trainplan search` wrote for 12 candidates of
+// llama3-8b on one node, run by the replay workload (tests/doubles/replay_workload.py, a TEST DOUBLE) as in
+// tests/search/test_search_local.sh part 1; the two CSV files beside it are what `collect` wrote for it.
+TEST_F(Headless, SessionWithRunsShowsMeasuredAgainstPredictedAndCollectsFiles) {
+    AppState& s = app_state();
+    ASSERT_EQ(app_open_session(s, "session.json", read_fixture("tests/data/session/search_llama3_8b_runs.json")), "");
+    EXPECT_EQ(s.runs.runs.size(), 12u);
+    EXPECT_EQ(s.measured.finished, 1);
+    EXPECT_EQ(s.measured.optimal_run, "llama_8b_1nodes_tp_2_pp_1_cp_1_ep_1_mbs_1_vp_None_none");
+    EXPECT_TRUE(s.show_runs_tab);
+    every_panel(3);
+    EXPECT_FALSE(s.show_runs_tab);  // the measured tab was selected once
+    const auto& files = app_files(s);
+    auto file = [&](const std::string& name) {
+        for (const auto& [n, text] : files)
+            if (n == name) return text;
+        return std::string("(missing " + name + ")");
+    };
+    EXPECT_EQ(file("final_summary_1nodes.csv"), read_fixture("tests/data/session/search_llama3_8b_final_summary_1nodes.csv"));
+    EXPECT_EQ(file("failed_jobs_1nodes.csv"), read_fixture("tests/data/session/search_llama3_8b_failed_jobs_1nodes.csv"));
+    EXPECT_EQ(files.front().first, "session.json");
+    Result<Session> saved = session_parse(files.front().second, "saved");
+    ASSERT_TRUE(saved) << saved.error().message;
+    EXPECT_EQ(saved->runs.size(), 12u);  // saving keeps the runs
+    EXPECT_EQ(file("base_cfg_8b.yaml").rfind("run:", 0), 0u) << file("base_cfg_8b.yaml");
+    EXPECT_TRUE(s.files_error.empty()) << s.files_error;
+    // A session whose runs are broken is refused whole, naming the run's field.
+    std::string broken = read_fixture("tests/data/session/search_llama3_8b_runs.json");
+    broken.replace(broken.find("\"status\": \"finished\""), 20, "\"status\": \"finishd\"");
+    const std::string error = app_open_session(s, "broken.json", broken);
+    EXPECT_EQ(error.rfind("broken.json: runs[0].status: expected one of", 0), 0u) << error;
+    EXPECT_EQ(s.runs.runs.size(), 12u);  // nothing changed
 }
 
 TEST_F(Headless, TinyAndEmptyDisplays) {

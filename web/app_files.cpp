@@ -97,18 +97,24 @@ const std::vector<std::pair<std::string, std::string>>& app_files(AppState& s) {
     std::vector<std::string> choices;
     Result<PlanRequest> request = plan_request_from_inputs(s.inputs, schedule, choices);
     Result<Plan> plan = request ? plan_generate(*request) : Result<Plan>(request.error());
-    if (plan) {
-        const std::string manifest = plan_manifest(s.inputs, *request, *plan);
-        for (auto& [name, text] : plan_files(*request, *plan, manifest))
-            if (name != "session.json") s.files.emplace_back(std::move(name), std::move(text));  // the page's session is first
-    } else {
-        s.files_error = plan.error().message;
-    }
     if (!s.runs.runs.empty()) {
         const int nodes = s.inputs.training.nodes;
         s.files.emplace_back(search_results_summary_file(nodes), csv_write(s.measured.summary_header, s.measured.summary_rows));
         s.files.emplace_back(search_results_failed_file(nodes), csv_write(s.measured.failed_header, s.measured.failed_rows));
     }
+    if (!plan) {
+        s.files_error = plan.error().message;
+        return s.files;
+    }
+    // The folder's top-level files (base config, launch commands) before the many candidate YAMLs; the page's
+    // own session.json (first) replaces the manifest.
+    const std::string manifest = plan_manifest(s.inputs, *request, *plan);
+    std::vector<std::pair<std::string, std::string>> candidates;
+    for (auto& [name, text] : plan_files(*request, *plan, manifest)) {
+        if (name == "session.json") continue;
+        (name.rfind("candidate_configs/", 0) == 0 ? candidates : s.files).emplace_back(std::move(name), std::move(text));
+    }
+    for (auto& f : candidates) s.files.push_back(std::move(f));
     return s.files;
 }
 

@@ -26,9 +26,9 @@ std::string app_open_session(AppState& s, const std::string& file_name, const st
 // The session as the page would save it: the inputs, and the runs (and plan) of an opened session.
 std::string app_session_file(const AppState& s);
 
-// The files the page offers for download for the current inputs, each (name, text): session.json, then what
-// `trainplan generate --session session.json --days D --tokens-b T` writes (base config, candidate YAMLs,
-// launch commands), then, with runs, collect's final_summary and failed_jobs CSV files. Recomputed when the
+// The files the page offers for download for the current inputs, each (name, text): session.json; with runs,
+// collect's final_summary and failed_jobs CSV files; then what `trainplan generate --session session.json
+// --days D --tokens-b T` writes (base config, launch commands, then the candidate YAMLs). Recomputed when the
 // inputs change; s.files_error says why there are none.
 const std::vector<std::pair<std::string, std::string>>& app_files(AppState& s);
 

@@ -6,18 +6,59 @@
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
+#include <cstdio>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "app_files.hpp"
 #include "app_state.hpp"
 
 namespace {
+
 int g_frames = 0;
-}
+
+// Uploaded session files larger than this are refused before they are read (a session of 100,000 runs is ~60 MB).
+constexpr double kMaxSessionFileBytes = 64.0 * 1024 * 1024;
+
+// Saves text as a file: a Blob behind a temporary link with the download attribute, the one way a static page
+// can write to the user's disk. The name's folder part is dropped (candidate_configs/x.yaml saves as x.yaml).
+EM_JS(void, js_download, (const char* name, const char* text), {
+    const blob = new Blob([UTF8ToString(text)], {type: "application/octet-stream"});
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = UTF8ToString(name).split("/").pop();
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(a.href); }, 60000);
+});
+
+// The file picker of the page shell (public/index.html: <input type="file" id="upload">); its change handler
+// calls tp_open_session_file. Called in the frame after the button"s click, inside the click"s user activation.
+EM_JS(void, js_pick_session_file, (), { document.getElementById("upload").click(); });
+
+// The share link into the address bar (replaceState: no hashchange event, no new history entry) and, when the
+// browser allows it, onto the clipboard.
+EM_JS(void, js_publish_share_link, (const char* fragment), {
+    history.replaceState(null, "", UTF8ToString(fragment));
+    if (navigator.clipboard) navigator.clipboard.writeText(location.href).catch(function () {});
+});
+
+}  // namespace
 
 namespace tp::web {
-void bridge_frame_done() { ++g_frames; }
+
+// After each frame: the browser actions the panels asked for (AppState::Requests).
+void bridge_frame_done() {
+    ++g_frames;
+    AppState::Requests& r = app_state().requests;
+    if (!r.download_name.empty()) js_download(r.download_name.c_str(), r.download_text.c_str());
+    if (r.pick_session_file) js_pick_session_file();
+    if (r.publish_share_link) js_publish_share_link(app_state().share_fragment.c_str());
+    r = AppState::Requests{};
+}
+
 }  // namespace tp::web
 
 extern "C" {
@@ -71,7 +112,9 @@ EMSCRIPTEN_KEEPALIVE const char* tp_session_json() {
 // search_grid, "candidates", "rejected", "selected": index of the candidate whose memory is drawn, "error",
 // "view": the open tab, candidates or rejected, "sort_by" and "sort_descending": the table's sort, "shown": its
 // first three rows as [rank, memory GiB]},
-// "model": {"name", "preset", "import_error", "import_status"}} (the model panel's inline messages).
+// "model": {"name", "preset", "import_error", "import_status"} (the model panel's inline messages),
+// "runs": {"source", "count", "finished", "failed", "optimal", "measured": [[config, measured s, predicted s, error]]},
+// "page": {"notice", "notice_is_error", "share_fragment", "files": names in the files tab, "files_error"}}.
 EMSCRIPTEN_KEEPALIVE const char* tp_status_json() {
     static std::string out;
     const tp::web::AppState& s = tp::web::app_state();
@@ -86,9 +129,47 @@ EMSCRIPTEN_KEEPALIVE const char* tp_status_json() {
                                  {"shown", shown}};
     const nlohmann::json model = {{"name", s.inputs.model.name}, {"preset", s.inputs.model_preset}, {"import_error", s.hf_error},
                                   {"import_status", s.hf_status}};
-    out = nlohmann::json({{"grid", grid}, {"model", model}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    nlohmann::json measured = nlohmann::json::array();  // the measured tab's rows: [config name, measured s, predicted s, error]
+    for (const std::vector<std::string>& row : s.measured.summary_rows)
+        if (row.size() >= 22) measured.push_back({row[21], row[15], row[19], row[20]});
+    const nlohmann::json runs = {{"source", s.runs_source}, {"count", s.runs.runs.size()}, {"finished", s.measured.finished},
+                                 {"failed", s.measured.failed}, {"optimal", s.measured.optimal_run}, {"measured", measured}};
+    nlohmann::json files = nlohmann::json::array();  // names of the files tab's rows, once it has been drawn
+    for (const auto& f : s.files) files.push_back(f.first);
+    const nlohmann::json page = {{"notice", s.notice}, {"notice_is_error", s.notice_is_error}, {"share_fragment", s.share_fragment},
+                                 {"files", files}, {"files_error", s.files_error}};
+    out = nlohmann::json({{"grid", grid}, {"model", model}, {"runs", runs}, {"page", page}})
+              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return out.c_str();
 }
+
+// A share link's fragment ("#s1=..."), from the page shell at start and on every hashchange: all the inputs, or
+// the page's defaults with a notice naming what is wrong. Returns "" or the error.
+EMSCRIPTEN_KEEPALIVE const char* tp_open_share_link(const char* fragment) {
+    static std::string out;
+    out = tp::web::app_open_share_link(tp::web::app_state(), fragment != nullptr ? fragment : "");
+    return out.c_str();
+}
+
+// A session file the user picked or dropped on the page (its name and text). Returns "" or the error, which the
+// page also shows.
+EMSCRIPTEN_KEEPALIVE const char* tp_open_session_file(const char* name, const char* text) {
+    static std::string out;
+    out = tp::web::app_open_session(tp::web::app_state(), name != nullptr ? name : "session.json", text != nullptr ? text : "");
+    return out.c_str();
+}
+
+// A file too large to read (the shell checks the size first): a notice, nothing else changes.
+EMSCRIPTEN_KEEPALIVE void tp_file_too_large(const char* name, double bytes) {
+    tp::web::AppState& s = tp::web::app_state();
+    char size[64];
+    std::snprintf(size, sizeof size, "%.0f MB", bytes / 1e6);
+    s.notice = std::string(name != nullptr ? name : "file") + ": " + size + " is larger than a session file can be (at most " +
+               std::to_string(int(kMaxSessionFileBytes / (1024 * 1024))) + " MiB); nothing was opened";
+    s.notice_is_error = true;
+}
+
+EMSCRIPTEN_KEEPALIVE double tp_max_session_file_bytes() { return kMaxSessionFileBytes; }
 
 // Where test-relevant widgets were drawn in the last frame, in CSS pixels of the canvas:
 // {"nodes": [x, y, w, h], "hf_text": [...], ...}.

@@ -127,7 +127,8 @@ async function pressKey(page, key) {
     check('native trainplan CLI found', cli !== undefined, 'build it first: scripts/build.sh ci');
 
     // [Grid 1] The page's default inputs (Llama 3 8B, 16 x 8 H100) as the page exports them.
-    const defaults = JSON.parse(await api('tp_session_json'));
+    const defaultsText = await api('tp_session_json');
+    const defaults = JSON.parse(defaultsText);
     check('session format', defaults.format === 'trainplan-session' && defaults.inputs.model.preset === 'llama3-8b', JSON.stringify(defaults.inputs.model.preset));
     if (cli) sameGrid('default inputs', await json('tp_grid_json'), cliGrid(cli, await api('tp_session_json')));
 
@@ -254,13 +255,113 @@ async function pressKey(page, key) {
     }
     times.sort((a, b) => a - b);
     console.log(`grid recompute in the page (llama3-8b, auto space): median ${times[5].toFixed(1)} ms, min ${times[0].toFixed(1)} ms over 10`);
+
+    // [Share link] The share button puts the inputs in the address bar; a fresh page opened on that link has them
+    // all; a tampered, cut or hostile link shows a notice and the defaults, and never an error on the page.
+    await setSession(JSON.stringify(session));
+    await frames(2);
+    const shared = await api('tp_session_json');
+    await clickRect(page, (await json('tp_widget_rects_json')).share);
+    await frames(2);
+    const link = page.url();
+    check('share button puts #s1= in the address bar', /#s1=[A-Za-z0-9_-]+$/.test(link) &&
+          link.endsWith((await json('tp_status_json')).page.share_fragment), link);
+    console.log(`share link: ${link.length - link.indexOf('#')} characters`);
+    const openOn = async (url) => {
+      const p2 = await ctx.newPage();
+      p2.on('pageerror', (e) => errors.push(String(e)));
+      await p2.goto(url);
+      await p2.waitForFunction(() => window.tpReady && Module._tp_frame_count() > 3, null, { timeout: 20000 });
+      const result = { session: await p2.evaluate(() => UTF8ToString(Module._tp_session_json())),
+                       status: JSON.parse(await p2.evaluate(() => UTF8ToString(Module._tp_status_json()))), page: p2 };
+      return result;
+    };
+    const restored = await openOn(link);
+    check('a fresh page on the link has every input', restored.session === shared && !restored.status.page.notice_is_error,
+          restored.session.slice(0, 200));
+    if (cli) sameGrid('page opened from a share link', JSON.parse(await restored.page.evaluate(() => UTF8ToString(Module._tp_grid_json()))),
+                      cliGrid(cli, shared));
+    await restored.page.screenshot({ path: shotNamed('share-link') });
+    await restored.page.close();
+    const hash = link.slice(link.indexOf('#'));
+    const mid = Math.floor(hash.length / 2);
+    const tampered = hash.slice(0, mid) + (hash[mid] === 'A' ? 'B' : 'A') + hash.slice(mid + 1);
+    for (const [name, bad] of [['tampered', tampered], ['cut short', hash.slice(0, -5)], ['40,000 characters', '#s1=' + 'A'.repeat(40000)],
+                               ['markup', '#s1=%3Cimg%20src=x%20onerror=alert(1)%3E'], ['unknown version', '#s7=abc']]) {
+      const opened = await openOn(url + bad);
+      check(`a ${name} link shows a notice and the defaults`, opened.status.page.notice_is_error &&
+            opened.status.page.notice.startsWith('share link: ') && opened.session === defaultsText,
+            `${opened.status.page.notice} ${opened.session.slice(0, 120)}`);
+      if (name === 'tampered') await opened.page.screenshot({ path: shotNamed('bad-link') });
+      await opened.page.close();
+    }
+    await page.evaluate((h) => { location.hash = h; }, hash);  // a link pasted into an open page
+    await frames(3);
+    check('a link pasted into the open page restores it (hashchange)', await api('tp_session_json') === shared);
+
+    // [Session from the native tool] `trainplan search` (local executor, the replay workload: a TEST DOUBLE) writes
+    // a session with runs; the page opens it through its file picker and shows measured against predicted, and the
+    // CSV it offers is the one collect wrote. Its other files are what `trainplan generate --session` writes.
+    if (cli) {
+      const run = path.join(tmp, 'search');
+      const workload = path.join(root, 'tests/doubles/replay_workload.py');
+      const logs = path.join(root, '..', 'shared', 'data', 'logs');
+      execFileSync(cli, ['search', '--model', 'llama3-8b', '--nodes', '1', '--seq', '4096', '--tp', '1,2,8', '--pp', '1,4', '--cp', '1,2',
+                         '--mbs', '1,4', '--recompute', 'none', '--executor', 'local', '--concurrency', '4', '--poll-seconds', '0.1',
+                         '--time-limit-seconds', '2', '--strategy', 'grid', '--limit-search-runs', '12', '--max-steps-per-run', '6',
+                         '--run-dir', run, '--command',
+                         `python3 ${workload} --logs ${logs} --tp {tp} --pp {pp} --cp {cp} --mbs {mbs} --gbs {gbs} --steps {max_steps} --step-seconds 0.01`],
+                   { stdio: ['ignore', 'ignore', 'pipe'] });
+      const chooser = page.waitForEvent('filechooser', { timeout: 10000 });
+      await clickRect(page, (await json('tp_widget_rects_json')).open_session);
+      await (await chooser).setFiles(path.join(run, 'session.json'));
+      await page.waitForFunction(() => JSON.parse(UTF8ToString(Module._tp_status_json())).runs.count > 0, null, { timeout: 10000 });
+      await frames(3);
+      const runs = (await json('tp_status_json')).runs;
+      const csvText = fs.readFileSync(path.join(run, 'final_results/final_summary_1nodes.csv'), 'utf8');
+      const rows = csvText.trim().split('\n').slice(1).map((l) => l.split(','));
+      const nativeSession = JSON.parse(fs.readFileSync(path.join(run, 'session.json'), 'utf8'));
+      check('the picked session opens with its runs', runs.source === 'session.json' && runs.count === nativeSession.runs.length &&
+            runs.finished === rows.length && runs.finished + runs.failed === nativeSession.runs.length, JSON.stringify(runs).slice(0, 300));
+      check('measured against predicted as collect wrote it', JSON.stringify(runs.measured) ===
+            JSON.stringify(rows.map((r) => [r[21], r[15], r[19], r[20]])), JSON.stringify(runs.measured));
+      await page.screenshot({ path: shotNamed('measured') });
+      // The files tab: downloads compared byte for byte with the native tool's files.
+      await page.evaluate(() => Module.ccall('tp_set_budget', 'string', ['number', 'number', 'number', 'number'], [1, 8, 5, 300]));
+      await clickRect(page, (await json('tp_widget_rects_json')).tab_files);
+      await frames(3);
+      const names = (await json('tp_status_json')).page.files;
+      const download = async (name) => {
+        const i = names.indexOf(name);
+        if (i < 0) return `(no ${name} in the files tab)`;
+        const event = page.waitForEvent('download', { timeout: 10000 });
+        await clickRect(page, (await json('tp_widget_rects_json'))[`download_${i}`]);
+        const d = await event;
+        return { suggested: d.suggestedFilename(), text: fs.readFileSync(await d.path(), 'utf8') };
+      };
+      const summary = await download('final_summary_1nodes.csv');
+      check('final_summary CSV download equals collect\'s', summary.text === csvText && summary.suggested === 'final_summary_1nodes.csv',
+            JSON.stringify(summary).slice(0, 200));
+      const saved = await download('session.json');
+      const savedFile = path.join(tmp, 'saved-session.json');
+      fs.writeFileSync(savedFile, saved.text || '');
+      const generated = path.join(tmp, 'generated');
+      execFileSync(cli, ['generate', '--session', savedFile, '--days', '5', '--tokens-b', '300', '--output-dir', generated], { stdio: 'ignore' });
+      for (const name of ['launch/nemo2.sh', 'launch/megatron_lm.sh', names.find((n) => n.startsWith('base_cfg_'))]) {
+        const got = await download(name);
+        check(`${name} download equals trainplan generate --session`, got.text === fs.readFileSync(path.join(generated, name), 'utf8'),
+              JSON.stringify(got).slice(0, 200));
+      }
+      check('the saved session keeps the runs', JSON.parse(saved.text).runs.length === nativeSession.runs.length);
+      await page.screenshot({ path: shotNamed('files') });
+    }
     check('no page errors', errors.length === 0, errors.join('\n'));
   } finally {
     await ctx.close();
     server.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(`screenshots: ${shot} ${shotNamed('rejected')} ${shotNamed('config-json')} ${shotNamed('budget')}`);
+  console.log(`screenshots: ${shot} ${shotNamed('rejected')} ${shotNamed('config-json')} ${shotNamed('budget')} ${shotNamed('share-link')} ${shotNamed('bad-link')} ${shotNamed('measured')} ${shotNamed('files')}`);
   console.log(`web_smoke: ${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -37,7 +37,7 @@ void app_draw(AppState& s) {
             panel_grid(s);
             ImGui::EndTabItem();
         }
-        const bool budget = ImGui::BeginTabItem("Model size for a budget");
+        const bool budget = ImGui::BeginTabItem("Size or days for a budget");
         app_record_rect(s, "tab_budget");
         if (budget) {
             panel_recommend(s);

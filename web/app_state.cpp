@@ -45,7 +45,8 @@ void app_recompute(AppState& s) {
     const TrainConfig& t = s.inputs.training;
     RecommendInputs in;
     in.gpus = double(t.nodes) * t.gpus_per_node;
-    in.days = s.days;
+    if (s.days_for_model) in.model = s.inputs.model;  // how long the model on the left takes (exact FLOPs per token)
+    else in.days = s.days;
     in.tokens_b = s.tokens_b;
     in.nemo_tflops_per_gpu = s.nemo_tflops_per_gpu;
     in.family = kFamilies[s.family_index];

@@ -38,11 +38,16 @@ struct AppState {
     double nemo_tflops_per_gpu = 140.0;
     int family_index = 0;
     double mfu = 0.40;
+    bool days_for_model = false;  // the budget tab's question: false = model size for `days`, true = days for the inputs' model
 
     // Model panel: the pasted config.json and the outcome of the last import.
     std::string hf_text;
     std::string hf_error;   // "" after a successful import
     std::string hf_status;  // "imported ..." after a successful import
+
+    // Model panel: the custom architecture editor's working copy, and why it is not applied (empty: applied).
+    ModelSpec custom_model;
+    std::string custom_error;
 
     // [SECTION] Outputs
     // Recommendation, every frame.

@@ -1,7 +1,9 @@
-// The model panel: a preset from the catalog, or a Hugging Face config.json pasted into a text box and
-// imported with the core's parser; what the parser refuses is shown under the box, naming the field.
+// The model panel: a preset from the catalog, a custom architecture edited field by field, or a Hugging Face
+// config.json pasted into a text box and imported with the core's parser; what the core refuses is shown under
+// the fields or the box, naming the field.
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
 
 #include "model.hpp"
@@ -25,6 +27,62 @@ int text_resize(ImGuiInputTextCallbackData* data) {
 
 std::string billions(double params) { return format_fixed(params / 1e9, 2) + "B"; }
 
+// One integer of the architecture, kept inside the range a session file accepts (core/session.cpp's tables).
+bool arch_int(AppState& s, const char* label, const char* id, int* v, int lo, int hi) {
+    const bool changed = ImGui::InputInt(label, v, 0, 0);
+    app_record_rect(s, id);
+    *v = std::clamp(*v, lo, hi);
+    return changed;
+}
+
+// The architecture field by field. Edits go to a working copy; it replaces the inputs' model only when
+// model_validate accepts it (kv_heads must divide heads, top-k at most the experts, ...), so the grid and a
+// share link never hold a model the core refuses; until then the reason shows under the fields.
+void custom_architecture(AppState& s) {
+    if (!ImGui::TreeNode("Custom architecture")) {
+        app_record_rect(s, "custom");
+        return;
+    }
+    app_record_rect(s, "custom");
+    if (s.custom_error.empty()) s.custom_model = s.inputs.model;  // follow the inputs unless an edit is pending
+    ModelSpec& m = s.custom_model;
+    ImGui::PushItemWidth(110);
+    bool changed = false;
+    changed |= arch_int(s, "layers", "custom_layers", &m.layers, 1, 100000);
+    changed |= arch_int(s, "hidden", "custom_hidden", &m.hidden, 1, 1 << 20);
+    changed |= arch_int(s, "FFN hidden", "custom_ffn", &m.ffn, 1, 1 << 22);
+    changed |= arch_int(s, "attention heads", "custom_heads", &m.heads, 1, 1 << 16);
+    changed |= arch_int(s, "key/value heads", "custom_kv_heads", &m.kv_heads, 1, 1 << 16);
+    changed |= arch_int(s, "head dim", "custom_head_dim", &m.head_dim, 1, 1 << 16);
+    changed |= arch_int(s, "vocabulary", "custom_vocab", &m.vocab, 1, 1 << 24);
+    changed |= arch_int(s, "routed experts (0: dense)", "custom_experts", &m.moe.experts, 0, 1 << 16);
+    if (m.moe.experts > 0) {
+        if (m.moe.top_k == 0) m.moe.top_k = 1;
+        if (m.moe.expert_ffn == 0) m.moe.expert_ffn = m.ffn;
+        changed |= arch_int(s, "experts per token", "custom_top_k", &m.moe.top_k, 1, 1 << 16);
+        changed |= arch_int(s, "expert FFN", "custom_expert_ffn", &m.moe.expert_ffn, 1, 1 << 22);
+    }
+    changed |= ImGui::Checkbox("tied embeddings", &m.tied_embeddings);
+    ImGui::PopItemWidth();
+    if (changed) {
+        s.custom_error = model_validate(m);
+        if (s.custom_error.empty()) {
+            m.name = "custom";
+            s.inputs.model = m;
+            s.inputs.model_preset.clear();
+            s.hf_status.clear();
+            s.hf_error.clear();
+        }
+    }
+    if (!s.custom_error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.45f, 1.0f));
+        ImGui::TextWrapped("not applied: %s", s.custom_error.c_str());
+        ImGui::PopStyleColor();
+        if (ImGui::SmallButton("Revert")) s.custom_error.clear();
+    }
+    ImGui::TreePop();
+}
+
 }  // namespace
 
 void panel_model(AppState& s) {
@@ -40,6 +98,7 @@ void panel_model(AppState& s) {
                 s.inputs.model_preset = p.spec.name;
                 s.hf_error.clear();
                 s.hf_status.clear();
+                s.custom_error.clear();
             }
             if (current) ImGui::SetItemDefaultFocus();
         }
@@ -57,6 +116,8 @@ void panel_model(AppState& s) {
     else
         ImGui::TextWrapped("%s parameters", billions(params.total).c_str());
     ImGui::PopStyleColor();
+
+    custom_architecture(s);
 
     ImGui::Spacing();
     ImGui::TextUnformatted("or paste a Hugging Face config.json:");

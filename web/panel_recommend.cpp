@@ -10,14 +10,20 @@
 namespace tp::web {
 
 void panel_recommend(AppState& s) {
-    ImGui::TextWrapped("How big a model can this cluster train in the time you have? NeMo's rule (8*N*D at a fixed "
-                       "TFLOP/s) beside trainplan's (the model's own FLOPs per token at an MFU of the GPU's peak).");
+    ImGui::TextWrapped("How big a model can this cluster train in the time you have, or how long does a model take? NeMo's rule "
+                       "(8*N*D at a fixed TFLOP/s) beside trainplan's (the model's own FLOPs per token at an MFU of the GPU's peak).");
     const TrainConfig& t = s.inputs.training;
     ImGui::TextDisabled("Cluster from the inputs: %d x %d %s, %s, sequence %d", t.nodes, t.gpus_per_node, s.inputs.gpu.c_str(),
                         precision_name(t.precision), t.seq);
     ImGui::Separator();
     ImGui::PushItemWidth(180);
-    ImGui::InputDouble("days", &s.days, 1.0, 5.0, "%.2f");
+    if (ImGui::RadioButton("model size for a time budget", !s.days_for_model)) s.days_for_model = false;
+    app_record_rect(s, "mode_size");
+    ImGui::SameLine();
+    if (ImGui::RadioButton("days for the model on the left", s.days_for_model)) s.days_for_model = true;
+    app_record_rect(s, "mode_days");
+    if (s.days_for_model) ImGui::TextDisabled("model: %s", s.inputs.model.name.c_str());
+    else ImGui::InputDouble("days", &s.days, 1.0, 5.0, "%.2f");
     ImGui::InputDouble("tokens (billions)", &s.tokens_b, 10.0, 100.0, "%.0f");
     int family_count = 0;
     const char* const* families = app_families(&family_count);
@@ -51,6 +57,7 @@ void panel_recommend(AppState& s) {
         };
         const RecommendResult& r = s.result;
         row("model size", format_fixed(r.nemo.model_size_b, 2) + " B", format_fixed(r.trainplan.model_size_b, 2) + " B");
+        row("days", format_fixed(r.nemo.days, 2), format_fixed(r.trainplan.days, 2));
         row("TFLOP/s per GPU", format_fixed(r.nemo.tflops_per_gpu, 1), format_fixed(r.trainplan.tflops_per_gpu, 1));
         row("GPUs", format_number(r.gpus), format_number(r.gpus));
         ImGui::EndTable();

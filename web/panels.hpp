@@ -7,7 +7,7 @@
 
 namespace tp::web {
 
-// Model: a preset, or a pasted Hugging Face config.json imported with hf_config_parse (errors inline).
+// Model: a preset, a custom architecture (field by field), or a pasted Hugging Face config.json (errors inline).
 void panel_model(AppState& s);
 // Cluster and training: GPU from the catalog, nodes, GPUs per node, sequence, global batch, precision, framework.
 void panel_cluster(AppState& s);

@@ -218,6 +218,49 @@ TEST_F(Headless, SessionWithRunsShowsMeasuredAgainstPredictedAndCollectsFiles) {
     EXPECT_EQ(s.runs.runs.size(), 12u);  // nothing changed
 }
 
+TEST_F(Headless, CustomArchitectureAppliesOnlyWhatTheCoreAccepts) {
+    AppState& s = app_state();
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeyMap[ImGuiKey_Enter] = 1;
+    auto press_at = [&](const char* id, float dx) {
+        frames(2);
+        const WidgetRect* r = nullptr;
+        for (const WidgetRect& w : s.rects)
+            if (w.id == id) r = &w;
+        ASSERT_NE(r, nullptr) << id;
+        io.MousePos = ImVec2(r->x + (dx < 0 ? r->w / 2 : dx), r->y + r->h / 2);
+        frame();
+        io.MouseDown[0] = true;
+        frame();
+        io.MouseDown[0] = false;
+        frames(2);
+    };
+    auto type = [&](const char* id, const char* text) {
+        press_at(id, 20);
+        for (const char* c = text; *c; ++c) io.AddInputCharacter(static_cast<unsigned char>(*c));
+        frame();
+        io.KeysDown[1] = true;  // Enter
+        frame();
+        io.KeysDown[1] = false;
+        frames(2);
+    };
+    press_at("custom", 30);  // opens the editor
+    const int searches = s.grid_runs;
+    type("custom_layers", "40");
+    EXPECT_EQ(s.inputs.model.layers, 40);
+    EXPECT_EQ(s.inputs.model.name, "custom");
+    EXPECT_TRUE(s.inputs.model_preset.empty());
+    EXPECT_TRUE(s.custom_error.empty()) << s.custom_error;
+    EXPECT_GT(s.grid_runs, searches);  // the grid follows the edited model
+    // 32 heads cannot share 5 key/value heads: shown, not applied.
+    type("custom_kv_heads", "5");
+    EXPECT_NE(s.custom_error.find("kv_heads (5) must divide heads (32)"), std::string::npos) << s.custom_error;
+    EXPECT_EQ(s.inputs.model.kv_heads, 8);
+    Result<Session> saved = session_parse(app_session_json(s), "page");
+    ASSERT_TRUE(saved) << saved.error().message;
+    EXPECT_EQ(saved->inputs.model.layers, 40);
+}
+
 TEST_F(Headless, TinyAndEmptyDisplays) {
     for (ImVec2 size : {ImVec2(320, 200), ImVec2(1, 1), ImVec2(0, 0), ImVec2(3840, 2160)}) {
         ImGui::GetIO().DisplaySize = size;

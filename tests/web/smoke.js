@@ -256,6 +256,48 @@ async function pressKey(page, key) {
     times.sort((a, b) => a - b);
     console.log(`grid recompute in the page (llama3-8b, auto space): median ${times[5].toFixed(1)} ms, min ${times[0].toFixed(1)} ms over 10`);
 
+    // [Custom architecture and days for a model] The budget tab's second question for the session's model equals
+    // `trainplan recommend --model ... --json`; then the layers typed into the custom architecture editor make a
+    // model the CLI plans the same grid for.
+    const session70 = {
+      format: 'trainplan-session', schema_version: 1,
+      inputs: { model: { preset: 'llama3-70b' }, cluster: { gpu: 'h100-sxm', nodes: 16, gpus_per_node: 8 },
+                training: { seq: 8192, precision: 'fp8' }, search_space: { tp: [2, 4, 8], recompute: ['selective', 'full:2'] } } };
+    check('the 70B session is accepted', await setSession(JSON.stringify(session70)) === '');
+    await setBudget([16, 8, 5, 300]);
+    await clickRect(page, (await json('tp_widget_rects_json')).tab_budget);
+    await frames(2);
+    await clickRect(page, (await json('tp_widget_rects_json')).mode_days);
+    await frames(3);
+    const daysPage = await json('tp_recommend_json');
+    if (cli) {
+      const daysCli = JSON.parse(execFileSync(cli, ['recommend', '--model', 'llama3-70b', '--nodes', '16', '--gpus-per-node', '8', '--tokens-b', '300',
+                                                    '--gpu', 'h100-sxm', '--precision', 'fp8', '--seq', '8192', '--mfu', '0.4', '--json'], { encoding: 'utf8' }));
+      check('days for the model equal trainplan recommend --model', JSON.stringify(daysPage) === JSON.stringify(daysCli) && daysPage.trainplan.days > 0,
+            `${JSON.stringify(daysPage).slice(0, 200)} vs ${JSON.stringify(daysCli).slice(0, 200)}`);
+    }
+    await page.screenshot({ path: shotNamed('days') });
+    await clickRect(page, (await json('tp_widget_rects_json')).mode_size);
+    await clickRect(page, (await json('tp_widget_rects_json')).tab_plan);
+    await clickRect(page, (await json('tp_widget_rects_json')).custom, 40);
+    await frames(2);
+    await clickRect(page, (await json('tp_widget_rects_json')).custom_layers, 20);
+    await page.keyboard.type('40');
+    await page.waitForTimeout(100);
+    await pressKey(page, 'Enter');
+    await frames(3);
+    const custom = JSON.parse(await api('tp_session_json')).inputs.model;
+    check('layers typed into the custom architecture', custom.layers === 40 && custom.name === 'custom' && custom.preset === undefined &&
+          custom.hidden === 8192, JSON.stringify(custom).slice(0, 200));
+    if (cli) sameGrid('custom architecture', await json('tp_grid_json'), cliGrid(cli, await api('tp_session_json')));
+    await clickRect(page, (await json('tp_widget_rects_json')).custom_kv_heads, 20);
+    await page.keyboard.type('7');
+    await page.waitForTimeout(100);
+    await pressKey(page, 'Enter');
+    await frames(3);
+    check('a refused architecture is not applied', JSON.parse(await api('tp_session_json')).inputs.model.kv_heads === 8);
+    await page.screenshot({ path: shotNamed('custom') });
+
     // [Share link] The share button puts the inputs in the address bar; a fresh page opened on that link has them
     // all; a tampered, cut or hostile link shows a notice and the defaults, and never an error on the page.
     await setSession(JSON.stringify(session));
@@ -361,7 +403,7 @@ async function pressKey(page, key) {
     server.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(`screenshots: ${shot} ${shotNamed('rejected')} ${shotNamed('config-json')} ${shotNamed('budget')} ${shotNamed('share-link')} ${shotNamed('bad-link')} ${shotNamed('measured')} ${shotNamed('files')}`);
+  console.log(`screenshots: ${shot} ${shotNamed('rejected')} ${shotNamed('config-json')} ${shotNamed('budget')} ${shotNamed('share-link')} ${shotNamed('bad-link')} ${shotNamed('measured')} ${shotNamed('files')} ${shotNamed('days')} ${shotNamed('custom')}`);
   console.log(`web_smoke: ${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -1,6 +1,6 @@
-// browser_bridge_heatmap.cpp — the end-to-end test's view of the TP x PP heatmap: more of browser_bridge.cpp's
-// JS-callable API, with the same rule for the strings returned (static buffers, valid until the next call of the
-// same function).
+// browser_bridge_heatmap.cpp — the end-to-end test's view of the TP x PP heatmap and of the display (canvas
+// size, device pixel ratio): more of browser_bridge.cpp's JS-callable API, with the same rule for the strings
+// returned (static buffers, valid until the next call of the same function).
 #include <emscripten.h>
 
 #include <string>
@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app_state.hpp"
+#include "display_scale.hpp"
 #include "heatmap_gl.hpp"
 
 extern "C" {
@@ -40,6 +41,22 @@ EMSCRIPTEN_KEEPALIVE const char* tp_heatmap_json() {
     const nlohmann::json texture = {{"drawn", image.texture != nullptr}, {"width", image.width}, {"height", image.height}, {"renders", image.renders}};
     out = nlohmann::json({{"tp", t.tp}, {"pp", t.pp}, {"min", t.min}, {"max", t.max}, {"cells", cells}, {"hovered", hovered}, {"rect", rect},
                           {"texture", texture}})
+              .dump();
+    return out.c_str();
+}
+
+// The display as the last frame set it up: {"css": [w, h] (the canvas' CSS size), "dpr", "framebuffer": [w, h]
+// (the drawing buffer), "imgui_display": [w, h] (io.DisplaySize), "imgui_scale": [x, y] (io.DisplayFramebufferScale),
+// "font_pixels" (the font atlas' rasterised size), "font_scale" (io.FontGlobalScale)}.
+EMSCRIPTEN_KEEPALIVE const char* tp_display_json() {
+    static std::string out;
+    const tp::web::DisplayMetrics& m = tp::web::display_metrics();
+    const ImGuiIO& io = ImGui::GetIO();
+    out = nlohmann::json({{"css", {m.css_width, m.css_height}}, {"dpr", m.device_pixel_ratio},
+                          {"framebuffer", {m.framebuffer_width, m.framebuffer_height}},
+                          {"imgui_display", {io.DisplaySize.x, io.DisplaySize.y}},
+                          {"imgui_scale", {io.DisplayFramebufferScale.x, io.DisplayFramebufferScale.y}},
+                          {"font_pixels", m.font_pixels}, {"font_scale", io.FontGlobalScale}})
               .dump();
     return out.c_str();
 }

@@ -15,6 +15,7 @@
 #include "hardware.hpp"
 #include "run_journal.hpp"
 #include "search_results.hpp"
+#include "heatmap.hpp"
 #include "recommend.hpp"
 #include "search.hpp"
 #include "session.hpp"
@@ -67,7 +68,8 @@ struct AppState {
     int selected = 0;          // index into grid.candidates whose memory is drawn
     std::vector<int> order;    // display order of grid.candidates (the table's sort)
     bool order_dirty = true;
-    const char* grid_view = "";  // the grid panel's open tab in the last frame: "candidates" or "rejected"
+    const char* grid_view = "";  // the grid panel's open tab in the last frame: "candidates", "heatmap" or "rejected"
+    HeatmapView heatmap;         // the TP x PP heatmap's table, rebuilt when the grid changes
     const char* sort_by = "rank";  // the candidates table's sort column (its header) and direction
     bool sort_descending = false;
 

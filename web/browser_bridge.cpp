@@ -1,5 +1,6 @@
 // browser_bridge.cpp — the only file that talks to the browser: the main loop, the window
-// title as a status channel, and a small JS-callable API used by the end-to-end test.
+// title as a status channel, and a small JS-callable API used by the end-to-end test (browser_bridge_heatmap.cpp
+// holds the heatmap's and the display's part).
 //
 // Strings returned to JavaScript point into static buffers that stay valid until the next call of
 // the same function (read them with UTF8ToString at once, or through ccall(..., 'string', ...)).

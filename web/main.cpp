@@ -11,6 +11,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include "app_state.hpp"
+#include "display_scale.hpp"
 #include "panels.hpp"
 
 namespace tp::web {
@@ -24,13 +25,14 @@ GLFWwindow* g_window = nullptr;
 void frame() {
     glfwPollEvents();
     ImGui_ImplOpenGL3_NewFrame();
+    // The canvas follows the browser window and its device pixel ratio, by hand (display_scale.hpp says why).
+    const tp::web::DisplayMetrics display = tp::web::display_follow_canvas(g_window);
     ImGui_ImplGlfw_NewFrame();
+    tp::web::display_apply(display);
     ImGui::NewFrame();
     tp::web::app_draw(tp::web::app_state());
     ImGui::Render();
-    int width = 0, height = 0;
-    glfwGetFramebufferSize(g_window, &width, &height);
-    glViewport(0, 0, width, height);
+    glViewport(0, 0, display.framebuffer_width, display.framebuffer_height);
     glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
@@ -47,6 +49,7 @@ int main() {
     glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    // The first frame resizes it to the canvas' CSS size (display_follow_canvas).
     g_window = glfwCreateWindow(1280, 720, "trainplan", nullptr, nullptr);
     if (g_window == nullptr) {
         // The only clue behind a blank headless page: no WebGL2 context.

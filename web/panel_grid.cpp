@@ -1,7 +1,7 @@
 // The grid panel: trainplan's ranked candidates for the current inputs (core search_grid, the same call as
-// `trainplan grid --session`), a sortable table of them, the rejected combinations with the rule each breaks
-// or the memory it lacks, and the selected candidate's memory per GPU as a stacked bar against the GPU's
-// reported and usable capacity.
+// `trainplan grid --session`), a sortable table of them, their TP x PP heatmap (panel_heatmap.cpp), the rejected
+// combinations with the rule each breaks or the memory it lacks, and the selected candidate's memory per GPU as
+// a stacked bar against the GPU's reported and usable capacity.
 #include <imgui.h>
 
 #include <algorithm>
@@ -244,6 +244,13 @@ void panel_grid(AppState& s) {
         if (ranked) {
             s.grid_view = "candidates";
             candidates_table(s, -bottom);
+            ImGui::EndTabItem();
+        }
+        const bool heatmap = ImGui::BeginTabItem("TP x PP heatmap");
+        app_record_rect(s, "tab_heatmap");
+        if (heatmap) {
+            s.grid_view = "heatmap";
+            panel_heatmap(s, -bottom);
             ImGui::EndTabItem();
         }
         char label[48];

@@ -11,9 +11,11 @@ namespace tp::web {
 void panel_model(AppState& s);
 // Cluster and training: GPU from the catalog, nodes, GPUs per node, sequence, global batch, precision, framework.
 void panel_cluster(AppState& s);
-// Ranked candidates of the current inputs (sortable table), the rejected ones with their reason, and the
-// selected candidate's memory as a stacked bar against the GPU's usable capacity.
+// Ranked candidates of the current inputs (sortable table), their TP x PP heatmap, the rejected ones with their
+// reason, and the selected candidate's memory as a stacked bar against the GPU's usable capacity.
 void panel_grid(AppState& s);
+// The grid as a TP x PP heatmap of the best predicted tokens/s/GPU (panel_heatmap.cpp); `height` as for BeginChild.
+void panel_heatmap(AppState& s, float height);
 // Model size for a compute budget: NeMo's and trainplan's figures side by side.
 void panel_recommend(AppState& s);
 

@@ -6,6 +6,8 @@
 //     through the API and then edited through the UI (typing into the nodes field), and for a model imported
 //     by pasting a Hugging Face config.json into the model panel's text box;
 //   - bad input (a session with 0 nodes, an empty config.json) gives a message and changes nothing;
+//   - the TP x PP heatmap (cells against the CLI, colours on screen, hover and click), the page following a
+//     1600 x 900 window and a device pixel ratio of 2 (its own block at the end);
 // and saves screenshots next to the one named on the command line.
 // Usage: node smoke.js <public-dir> <screenshot.png>
 // The CLI is the first of $TRAINPLAN_CLI, build/native-ci/native/trainplan (scripts/test.sh builds it first),
@@ -396,7 +398,177 @@ async function pressKey(page, key) {
       }
       check('the saved session keeps the runs', JSON.parse(saved.text).runs.length === nativeSession.runs.length);
       await page.screenshot({ path: shotNamed('files') });
+      await clickRect(page, (await json('tp_widget_rects_json')).tab_plan);  // back to the training plan
+      await frames(2);
     }
+    // =============================================================================================================
+    // [Heatmap, window size and device pixel ratio] (issue 6)
+    // The Training plan's TP x PP heatmap for Llama 3 70B on 4 x 8 H100 (small TP x PP cannot hold it, so some cells
+    // have nothing that fits): its cells equal the best tokens/s/GPU per TP and PP of the CLI's whole grid; the
+    // shader's colours are on screen (the fastest cell viridis yellow, the slowest purple, "none fit" grey); hovering a
+    // cell names it and a click selects its best candidate. Then the page follows a 1600 x 900 window, and a second
+    // browser context at device pixel ratio 2 gets a drawing buffer of CSS size x 2 with ImGui still in CSS pixels.
+    {
+      const heatmapSession = JSON.stringify({
+        format: 'trainplan-session', schema_version: 1,
+        inputs: { model: { preset: 'llama3-70b' }, cluster: { gpu: 'h100-sxm', nodes: 4, gpus_per_node: 8 }, training: { seq: 4096 },
+                  search_space: {}, mode: { heuristics: 'trainplan', top: 10 } } });
+      // The centre of cell i of a heatmap (rect [x, y, w, h] in CSS pixels, equal cells, row by row), or a point at
+      // (fx, fy) of the cell (away from the centred figure, for colour samples).
+      const cellPoint = (hm, i, fx = 0.5, fy = 0.5) => {
+        const [x, y, w, h] = hm.rect, cw = w / hm.tp.length, ch = h / hm.pp.length;
+        return [x + cw * ((i % hm.tp.length) + fx), y + ch * (Math.floor(i / hm.tp.length) + fy)];
+      };
+      // RGBA at points (CSS pixels) of a screenshot, decoded by the page itself (no PNG library needed here).
+      const screenPixels = async (pg, points, scale) => {
+        const png = await pg.screenshot();
+        return pg.evaluate(async ({ b64, pts }) => {
+          const img = new Image();
+          img.src = 'data:image/png;base64,' + b64;
+          await img.decode();
+          const c = document.createElement('canvas');
+          c.width = img.width; c.height = img.height;
+          const g = c.getContext('2d');
+          g.drawImage(img, 0, 0);
+          return pts.map(([x, y]) => Array.from(g.getImageData(Math.round(x), Math.round(y), 1, 1).data));
+        }, { b64: png.toString('base64'), pts: points.map(([x, y]) => [x * scale, y * scale]) });
+      };
+      // viridis at 0 and 1 as shaders/heatmap.frag's polynomial gives them, in 8-bit sRGB.
+      const near = (rgba, rgb, tol) => rgb.every((v, k) => Math.abs(rgba[k] - v) <= tol);
+      const grey = (rgba) => Math.max(rgba[0], rgba[1], rgba[2]) - Math.min(rgba[0], rgba[1], rgba[2]) <= 12 && rgba[0] < 100;
+      const viridis0 = [71, 1, 85], viridis1 = [252, 231, 34];
+      // The heatmap's fastest, slowest, a "none fit" cell, and a fitting cell whose best is not the first candidate.
+      const pick = (hm) => {
+        const fit = hm.cells.map((c, i) => i).filter((i) => hm.cells[i].best >= 0);
+        const byTokens = (a, b) => hm.cells[a].tokens_per_s_per_gpu - hm.cells[b].tokens_per_s_per_gpu;
+        fit.sort(byTokens);
+        return { slowest: fit[0], fastest: fit[fit.length - 1], none: hm.cells.findIndex((c) => c.best < 0),
+                 other: fit.find((i) => hm.cells[i].best > 0) };
+      };
+      // Opens the heatmap tab of a page and returns its heatmap once drawn.
+      const openHeatmap = async (pg, pgJson) => {
+        await setSessionOn(pg, heatmapSession);
+        await clickRect(pg, (await pgJson('tp_widget_rects_json')).tab_heatmap);
+        await pg.waitForFunction(() => JSON.parse(UTF8ToString(Module._tp_heatmap_json())).texture.drawn, null, { timeout: 10000 });
+        return pgJson('tp_heatmap_json');
+      };
+      const setSessionOn = (pg, text) => pg.evaluate((t) => Module.ccall('tp_set_session_json', 'string', ['string'], [t]), text);
+      const canvasSize = (pg) => pg.evaluate(() => [Module.canvas.width, Module.canvas.height]);
+
+      const hm = await openHeatmap(page, json);
+      check('heatmap: a click on its tab opens it', (await json('tp_status_json')).grid.view === 'heatmap');
+      check('heatmap: one cell per TP x PP', hm.tp.length > 1 && hm.pp.length > 1 && hm.cells.length === hm.tp.length * hm.pp.length,
+            `${hm.tp} x ${hm.pp}: ${hm.cells.length}`);
+      check('heatmap: the shader drew the cells at the image size in device pixels', hm.texture.drawn && hm.texture.renders >= 1 &&
+            hm.texture.width === Math.round(hm.rect[2]) && hm.texture.height === Math.round(hm.rect[3]), JSON.stringify([hm.texture, hm.rect]));
+      const cells = pick(hm);
+      check('heatmap: some cells fit and some do not', cells.none >= 0 && cells.other !== undefined && cells.fastest !== cells.slowest,
+            JSON.stringify(cells));
+      if (cli) {
+        // The CLI's whole grid (--top 0) for the same session: best tokens/s/GPU per (TP, PP), and every TP and PP it tried.
+        const file = path.join(tmp, 'session-heatmap.json');
+        fs.writeFileSync(file, heatmapSession);
+        const all = JSON.parse(execFileSync(cli, ['grid', '--session', file, '--top', '0', '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+        const best = new Map(), tps = new Set(), pps = new Set();
+        for (const c of all.candidates) best.set(`${c.tp} ${c.pp}`, Math.max(best.get(`${c.tp} ${c.pp}`) || 0, c.tokens_per_s_per_gpu));
+        for (const c of all.candidates.concat(all.rejected)) { tps.add(c.tp); pps.add(c.pp); }
+        const problems = [];
+        const ascending = (s) => JSON.stringify([...s].sort((a, b) => a - b));
+        if (ascending(tps) !== JSON.stringify(hm.tp) || ascending(pps) !== JSON.stringify(hm.pp)) problems.push(`axes ${hm.tp} / ${hm.pp}`);
+        for (const c of hm.cells) {
+          const want = best.get(`${c.tp} ${c.pp}`);
+          if (want === undefined ? c.best !== -1 : !(Math.abs(c.tokens_per_s_per_gpu - want) <= 1e-9 * want))
+            problems.push(`TP ${c.tp} PP ${c.pp}: page ${c.tokens_per_s_per_gpu} cli ${want}`);
+        }
+        check('heatmap: every cell is the best of trainplan grid --top 0 for its TP and PP', problems.length === 0 && best.size > 0,
+              problems.slice(0, 5).join('; '));
+      }
+      // Colours on screen, sampled at a quarter of each cell (the figure is centred).
+      await page.mouse.move(2, 2);
+      await frames(3);
+      const [fast, slow, none] = await screenPixels(page, [cellPoint(hm, cells.fastest, 0.2, 0.25),
+                                                           cellPoint(hm, cells.slowest, 0.2, 0.25), cellPoint(hm, cells.none, 0.2, 0.25)], 1);
+      check('heatmap: the fastest cell is viridis yellow', near(fast, viridis1, 16), JSON.stringify(fast));
+      check('heatmap: the slowest cell is viridis purple', near(slow, viridis0, 16), JSON.stringify(slow));
+      check('heatmap: a "none fit" cell is grey, unlike both', grey(none) && !near(none, fast, 40) && !near(none, slow, 40), JSON.stringify(none));
+
+      // Hover names the cell; a click selects its best candidate; a click on "none fit" selects nothing.
+      const [hx, hy] = cellPoint(hm, cells.other);
+      await page.mouse.move(hx, hy);
+      await frames(3);
+      const hovered = (await json('tp_heatmap_json')).hovered;
+      check('heatmap: hovering a cell names it', hovered && hovered.tp === hm.cells[cells.other].tp && hovered.pp === hm.cells[cells.other].pp,
+            JSON.stringify(hovered));
+      await page.mouse.click(hx, hy);
+      await frames(3);
+      const picked = (await json('tp_status_json')).grid.selected;
+      check('heatmap: a click selects that cell\'s best candidate', picked === hm.cells[cells.other].best, `${picked} vs ${hm.cells[cells.other].best}`);
+      await clickRect(page, [...cellPoint(hm, cells.none), 0, 0]);
+      await frames(3);
+      check('heatmap: a click on a "none fit" cell keeps the selection', (await json('tp_status_json')).grid.selected === picked);
+
+      // The window grows to 1600 x 900: the drawing buffer, GLFW and ImGui follow; the pointer still lands on cells.
+      await page.setViewportSize({ width: 1600, height: 900 });
+      await page.waitForFunction(() => Module.canvas.width === 1600, null, { timeout: 10000 });
+      await frames(3);
+      const big = await json('tp_display_json');
+      check('resize: drawing buffer, ImGui display and scale follow the window', JSON.stringify(await canvasSize(page)) === '[1600,900]' &&
+            JSON.stringify(big.css) === '[1600,900]' && JSON.stringify(big.framebuffer) === '[1600,900]' &&
+            JSON.stringify(big.imgui_display) === '[1600,900]' && JSON.stringify(big.imgui_scale) === '[1,1]', JSON.stringify(big));
+      const hmBig = await json('tp_heatmap_json');
+      check('resize: the heatmap grows with the window', hmBig.rect[2] * hmBig.rect[3] > hm.rect[2] * hm.rect[3] &&
+            hmBig.texture.width === Math.round(hmBig.rect[2]) && hmBig.texture.height === Math.round(hmBig.rect[3]), JSON.stringify([hm.rect, hmBig.rect]));
+      const [bx, by] = cellPoint(hmBig, cells.fastest);
+      await page.mouse.move(bx, by);
+      await frames(3);
+      const hoveredBig = (await json('tp_heatmap_json')).hovered;
+      check('resize: the pointer still lands on the right cell', hoveredBig && hoveredBig.tp === hm.cells[cells.fastest].tp &&
+            hoveredBig.pp === hm.cells[cells.fastest].pp, JSON.stringify(hoveredBig));
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: shotNamed('heatmap') });
+      await page.setViewportSize({ width: 1280, height: 720 });
+
+      // Device pixel ratio 2 (a second browser context): 2560 x 1440 drawing buffer, ImGui at 1280 x 720 CSS pixels
+      // with framebuffer scale 2 and the font rasterised at 26 pixels; clicks at CSS coordinates still hit.
+      const ctx2 = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'tp-pw-')), {
+        executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1280, height: 720 }, deviceScaleFactor: 2,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+               '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader'] });
+      try {
+        const page2 = await ctx2.newPage();
+        page2.on('console', (m) => { if (m.type() === 'error' && !/favicon/.test(m.text())) errors.push(`dpr2: ${m.text()}`); });
+        page2.on('pageerror', (e) => errors.push(`dpr2: ${e}`));
+        await page2.goto(url);
+        await page2.waitForFunction(() => window.tpReady && Module._tp_frame_count() > 5, null, { timeout: 20000 });
+        const json2 = async (fn) => JSON.parse(await page2.evaluate((f) => UTF8ToString(Module['_' + f]()), fn));
+        const hm2 = await openHeatmap(page2, json2);
+        const d2 = await json2('tp_display_json');
+        check('dpr 2: drawing buffer is CSS size x 2, ImGui stays in CSS pixels', JSON.stringify(await canvasSize(page2)) === '[2560,1440]' &&
+              d2.dpr === 2 && JSON.stringify(d2.css) === '[1280,720]' && JSON.stringify(d2.framebuffer) === '[2560,1440]' &&
+              JSON.stringify(d2.imgui_display) === '[1280,720]' && JSON.stringify(d2.imgui_scale) === '[2,2]', JSON.stringify(d2));
+        check('dpr 2: the font is rasterised at 26 pixels and drawn at half size', d2.font_pixels === 26 && d2.font_scale === 0.5, JSON.stringify(d2));
+        check('dpr 2: a click on the heatmap tab (CSS coordinates) opened it', (await json2('tp_status_json')).grid.view === 'heatmap');
+        check('dpr 2: the heatmap texture has twice the CSS size', hm2.texture.width === Math.round(2 * hm2.rect[2]) &&
+              hm2.texture.height === Math.round(2 * hm2.rect[3]), JSON.stringify([hm2.texture, hm2.rect]));
+        const cells2 = pick(hm2);
+        const [fx, fy] = cellPoint(hm2, cells2.other);
+        await page2.mouse.move(fx, fy);
+        await page2.waitForTimeout(100);
+        await page2.mouse.click(fx, fy);
+        await page2.waitForTimeout(200);
+        check('dpr 2: a click at CSS coordinates selects that cell\'s best', (await json2('tp_status_json')).grid.selected === hm2.cells[cells2.other].best &&
+              (await json2('tp_heatmap_json')).hovered.tp === hm2.cells[cells2.other].tp);
+        const [fast2] = await screenPixels(page2, [cellPoint(hm2, cells2.fastest, 0.2, 0.25)], 2);
+        check('dpr 2: the fastest cell is viridis yellow on screen', near(fast2, viridis1, 16), JSON.stringify(fast2));
+        await page2.screenshot({ path: shotNamed('dpr2') });
+      } finally {
+        await ctx2.close();
+      }
+      console.log(`heatmap: ${hm.tp.length} TP x ${hm.pp.length} PP, ${hm.cells.filter((c) => c.best < 0).length} none fit; ` +
+                  `screenshots ${shotNamed('heatmap')} ${shotNamed('dpr2')}`);
+    }
+    // ============================================================================================================= end of issue 6 checks
+
     check('no page errors', errors.length === 0, errors.join('\n'));
   } finally {
     await ctx.close();

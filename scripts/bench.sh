@@ -2,7 +2,8 @@
 # Benchmarks: builds the release preset and prints estimates per second on one core (issue 3's target:
 # 1,000,000/s), the grid search's candidates per second and milliseconds per default grid (issue 4's
 # targets: 1,000,000/s and 16 ms), and the log parser's MB/s next to `grep -c` on the same files (issue
-# 5's target: half of grep's rate). Figures and ratios, not assertions (these machines are shared).
+# 5's target: half of grep's rate), then the web page's budgets (issue 6: size, first frame, recompute; bench/web_budgets.js).
+# Figures and ratios, not assertions (these machines are shared).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -17,3 +18,6 @@ echo "$out" | jq -r '.benchmarks[] | "\(.name): \(.items_per_second | floor) can
 out="$(build/native-release/bench/bench_log_parse --benchmark_filter='^$' 2>/dev/null)"
 echo "$out" | awk '$1 == "log" { table = 1; next }
   table && NF == 5 { printf "log_parse %s: %d MB/s, grep -c %d MB/s (%.2fx grep'"'"'s rate; target 0.5x)\n", $1, $3, $4, $5 }'
+# The page's budgets (issue 6): gzipped size, navigation to first frame in headless Chromium, recompute time.
+scripts/build.sh web >/dev/null
+node bench/web_budgets.js public

@@ -15,7 +15,9 @@ void set_notice(AppState& s, std::string text, bool error) {
     s.notice_is_error = error;
 }
 
-void clear_runs(AppState& s) {
+// What belonged to the previous session: its runs, and an edit pending in the custom architecture editor.
+void drop_previous_session(AppState& s) {
+    s.custom_error.clear();
     s.runs = JournalState{};
     s.measured = SearchResults{};
     s.runs_source.clear();
@@ -30,13 +32,13 @@ std::string app_open_share_link(AppState& s, const std::string& fragment) {
     if (!in) {
         // The message names what is wrong; the defaults replace everything (never a mix of two sessions).
         s.inputs = AppState::app_default_inputs();
-        clear_runs(s);
+        drop_previous_session(s);
         set_notice(s, in.error().message + "; showing the default inputs instead", true);
         app_update_grid(s);
         return in.error().message;
     }
     s.inputs = *in;
-    clear_runs(s);
+    drop_previous_session(s);
     s.hf_error.clear();
     s.hf_status.clear();
     set_notice(s, "opened a share link: " + s.inputs.model.name + " on " + std::to_string(s.inputs.training.nodes) + " x " +
@@ -61,7 +63,7 @@ std::string app_open_session(AppState& s, const std::string& file_name, const st
     s.inputs = session->inputs;
     s.hf_error.clear();
     s.hf_status.clear();
-    clear_runs(s);
+    drop_previous_session(s);
     if (!runs->runs.empty()) {
         s.runs = std::move(*runs);
         s.runs_source = file_name;

@@ -46,13 +46,17 @@ EM_JS(void, js_publish_share_link, (const char* fragment), {
     if (navigator.clipboard) navigator.clipboard.writeText(location.href).catch(function () {});
 });
 
+// When the first frame was complete, in ms since navigation started (performance.now()'s origin), for
+// bench/web_budgets.js (issue 6's budget: 1.5 s from navigation to the first complete frame).
+EM_JS(void, js_mark_first_frame, (), { window.tpFirstFrameMs = performance.now(); });
+
 }  // namespace
 
 namespace tp::web {
 
 // After each frame: the browser actions the panels asked for (AppState::Requests).
 void bridge_frame_done() {
-    ++g_frames;
+    if (++g_frames == 1) js_mark_first_frame();
     AppState::Requests& r = app_state().requests;
     if (!r.download_name.empty()) js_download(r.download_name.c_str(), r.download_text.c_str());
     if (r.pick_session_file) js_pick_session_file();

@@ -299,6 +299,15 @@ async function pressKey(page, key) {
     await frames(3);
     check('a refused architecture is not applied', JSON.parse(await api('tp_session_json')).inputs.model.kv_heads === 8);
     await page.screenshot({ path: shotNamed('custom') });
+    // Keyboard: Tab moves from the nodes field to the next field (GPUs per node), whose text is selected for typing.
+    await clickRect(page, (await json('tp_widget_rects_json')).nodes, 30);
+    await pressKey(page, 'Tab');
+    await page.keyboard.type('4');
+    await page.waitForTimeout(100);
+    await pressKey(page, 'Enter');
+    await frames(3);
+    const tabbed = JSON.parse(await api('tp_session_json')).inputs.cluster;
+    check('Tab moves to the next field and typing replaces it', tabbed.gpus_per_node === 4 && tabbed.nodes === 16, JSON.stringify(tabbed));
 
     // [Share link] The share button puts the inputs in the address bar; a fresh page opened on that link has them
     // all; a tampered, cut or hostile link shows a notice and the defaults, and never an error on the page.

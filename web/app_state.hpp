@@ -67,7 +67,10 @@ struct AppState {
     int grid_runs = 0;         // how many times the grid was computed (the test checks recompute-on-change)
     int selected = 0;          // index into grid.candidates whose memory is drawn
     std::vector<int> order;    // display order of grid.candidates (the table's sort)
+    char candidate_filter[128] = "";  // the candidates table's filter (ImGuiTextFilter syntax: "tp4,tp8", "-full")
+    std::vector<int> shown_rows;      // `order` less the rows the filter hides: what the table shows
     bool order_dirty = true;
+    char rejected_filter[128] = "";   // the rejected list's filter over reasons
     const char* grid_view = "";  // the grid panel's open tab in the last frame: "candidates", "heatmap" or "rejected"
     HeatmapView heatmap;         // the TP x PP heatmap's table, rebuilt when the grid changes
     const char* sort_by = "rank";  // the candidates table's sort column (its header) and direction

@@ -115,7 +115,7 @@ EMSCRIPTEN_KEEPALIVE const char* tp_session_json() {
 
 // What the page shows besides the grid: {"grid": {"runs": times computed, "ms": wall time of the last
 // search_grid, "candidates", "rejected", "selected": index of the candidate whose memory is drawn, "error",
-// "view": the open tab, candidates or rejected, "sort_by" and "sort_descending": the table's sort, "shown": its
+// "view": the open tab, candidates or rejected, "sort_by" and "sort_descending": the table's sort, "shown_rows": rows the filter lets through, "shown": its
 // first three rows as [rank, memory GiB]},
 // "model": {"name", "preset", "import_error", "import_status"} (the model panel's inline messages),
 // "runs": {"source", "count", "finished", "failed", "optimal", "measured": [[config, measured s, predicted s, error]]},
@@ -123,15 +123,16 @@ EMSCRIPTEN_KEEPALIVE const char* tp_session_json() {
 EMSCRIPTEN_KEEPALIVE const char* tp_status_json() {
     static std::string out;
     const tp::web::AppState& s = tp::web::app_state();
-    nlohmann::json shown = nlohmann::json::array();  // the table's first rows as shown: [rank, memory GiB]
-    for (size_t i = 0; i < s.order.size() && i < 3; ++i) {
-        const tp::Candidate& c = s.grid.candidates[size_t(s.order[i])];
-        shown.push_back({c.rank, c.estimate.memory.total / tp::kGiB});
+    nlohmann::json shown = nlohmann::json::array();  // the table's first rows as shown: [rank, memory GiB, TP, recompute]
+    for (size_t i = 0; i < s.shown_rows.size() && i < 3; ++i) {
+        const tp::Candidate& c = s.grid.candidates[size_t(s.shown_rows[i])];
+        shown.push_back({c.rank, c.estimate.memory.total / tp::kGiB, c.config.tp,
+                         tp::recompute_choice_name({c.config.recompute, c.config.recompute_layers})});
     }
     const nlohmann::json grid = {{"runs", s.grid_runs}, {"ms", s.grid_ms}, {"candidates", s.grid.candidates.size()},
                                  {"rejected", s.grid.rejected.size()}, {"selected", s.selected}, {"error", s.grid_error},
                                  {"view", s.grid_view}, {"sort_by", s.sort_by}, {"sort_descending", s.sort_descending},
-                                 {"shown", shown}};
+                                 {"shown", shown}, {"shown_rows", s.shown_rows.size()}};
     const nlohmann::json model = {{"name", s.inputs.model.name}, {"preset", s.inputs.model_preset}, {"import_error", s.hf_error},
                                   {"import_status", s.hf_status}};
     nlohmann::json measured = nlohmann::json::array();  // the measured tab's rows: [config name, measured s, predicted s, error]

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -78,7 +79,50 @@ void config_cells(const TrainConfig& k) {
     ImGui::TextUnformatted(recompute_choice_name({k.recompute, k.recompute_layers}).c_str());
 }
 
+// The tables' filter: comma-separated terms, case-insensitive substrings; a row passes when it contains one of the
+// plain terms (or there are none) and none of the terms with a leading '-'. (ImGuiTextFilter returns at the first
+// matching term, so "tp8,-full" would let full-recomputation rows through: the order of terms would matter.)
+bool filter_pass(const char* filter, const std::string& text) {
+    auto lower = [](std::string v) {
+        for (char& c : v) c = char(std::tolower(static_cast<unsigned char>(c)));
+        return v;
+    };
+    const std::string hay = lower(text), terms = lower(filter);
+    bool any_include = false, included = false;
+    size_t begin = 0;
+    while (begin <= terms.size()) {
+        size_t end = terms.find(',', begin);
+        if (end == std::string::npos) end = terms.size();
+        std::string term = terms.substr(begin, end - begin);
+        begin = end + 1;
+        term.erase(0, term.find_first_not_of(' '));
+        term.erase(term.find_last_not_of(' ') + 1);
+        const bool exclude = !term.empty() && term[0] == '-';
+        if (exclude) term.erase(0, 1);
+        if (term.empty()) continue;
+        const bool found = hay.find(term) != std::string::npos;
+        if (exclude && found) return false;
+        if (!exclude) any_include = true, included = included || found;
+    }
+    return !any_include || included;
+}
+
+// The text a candidate row is filtered by: "tp4 pp2 vp2 cp1 ep1 mbs1 gbs512 selective".
+std::string filter_text(const TrainConfig& k) {
+    char text[160];
+    std::snprintf(text, sizeof text, "tp%d pp%d vp%d cp%d ep%d mbs%d gbs%d %s", k.tp, k.pp, k.vp, k.cp, k.ep, k.mbs, k.gbs,
+                  recompute_choice_name({k.recompute, k.recompute_layers}).c_str());
+    return text;
+}
+
 void candidates_table(AppState& s, float height) {
+    ImGui::SetNextItemWidth(260);
+    ImGui::InputTextWithHint("##candidate filter", "filter: tp4,tp8  -full  mbs2 ...", s.candidate_filter, sizeof s.candidate_filter);
+    app_record_rect(s, "candidate_filter");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("rows whose settings contain any of the comma-separated terms (tp4, pp2, vp2, cp1, ep1, mbs1, gbs512,\n"
+                          "none/selective/full:N); a leading - hides rows with that term");
+
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
                                   ImGuiTableFlags_BordersV | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Hideable;
     if (!ImGui::BeginTable("candidates", col_count, flags, ImVec2(0, height))) return;
@@ -101,11 +145,14 @@ void candidates_table(AppState& s, float height) {
         s.order_dirty = false;
     }
     if (s.order.size() != s.grid.candidates.size()) sort_candidates(s, nullptr);
+    s.shown_rows.clear();
+    for (int i : s.order)
+        if (filter_pass(s.candidate_filter, filter_text(s.grid.candidates[size_t(i)].config))) s.shown_rows.push_back(i);
     ImGuiListClipper clipper;
-    clipper.Begin(int(s.order.size()));
+    clipper.Begin(int(s.shown_rows.size()));
     while (clipper.Step()) {
         for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
-            const int i = s.order[size_t(row)];
+            const int i = s.shown_rows[size_t(row)];
             const Candidate& c = s.grid.candidates[size_t(i)];
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
@@ -126,11 +173,11 @@ void candidates_table(AppState& s, float height) {
 }
 
 void rejected_table(AppState& s, float height) {
-    static ImGuiTextFilter filter;
-    filter.Draw("filter reasons (e.g. memory, -divisible)", 260);
+    ImGui::SetNextItemWidth(260);
+    ImGui::InputTextWithHint("##rejected filter", "filter reasons: memory, -divisible", s.rejected_filter, sizeof s.rejected_filter);
     std::vector<int> shown;
     for (size_t i = 0; i < s.grid.rejected.size(); ++i)
-        if (filter.PassFilter(s.grid.rejected[i].reason.c_str())) shown.push_back(int(i));
+        if (filter_pass(s.rejected_filter, s.grid.rejected[i].reason)) shown.push_back(int(i));
     const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
                                   ImGuiTableFlags_SizingFixedFit;
     if (!ImGui::BeginTable("rejected", 9, flags, ImVec2(0, height))) return;

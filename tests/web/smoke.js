@@ -207,6 +207,24 @@ async function pressKey(page, key) {
           mem(sorted[1])[0] <= mem(sorted[1])[1] && mem(sorted[1])[1] <= mem(sorted[1])[2] && mem(sorted[1])[0] < mem(sorted[0])[0],
           JSON.stringify(sorted[1]));
 
+    // The filter: "tp8" keeps the TP 8 rows; adding ",-full" hides those with full recomputation.
+    const all = (await json('tp_status_json')).grid;
+    await clickRect(page, (await json('tp_widget_rects_json')).candidate_filter, 20);
+    await page.keyboard.type('tp8');
+    await frames(3);
+    const filtered = (await json('tp_status_json')).grid;
+    check('the filter keeps only TP 8 rows', filtered.shown_rows > 0 && filtered.shown_rows < all.shown_rows &&
+          filtered.shown.every((r) => r[2] === 8), JSON.stringify(filtered).slice(0, 300));
+    await page.keyboard.type(',-full');
+    await frames(3);
+    const excluded = (await json('tp_status_json')).grid;
+    check('a leading - hides rows', excluded.shown_rows > 0 && excluded.shown_rows < filtered.shown_rows &&
+          excluded.shown.every((r) => r[2] === 8 && !r[3].startsWith('full')),
+          JSON.stringify(excluded).slice(0, 300));
+    for (let i = 0; i < 15; i++) await pressKey(page, 'Backspace');
+    await frames(2);
+    check('clearing the filter shows every row again', (await json('tp_status_json')).grid.shown_rows === all.shown_rows);
+
     // The Rejected tab, by a click on its tab.
     const tabs = await json('tp_widget_rects_json');
     await clickRect(page, tabs.tab_rejected);
@@ -561,10 +579,15 @@ async function pressKey(page, key) {
               hm2.texture.height === Math.round(2 * hm2.rect[3]), JSON.stringify([hm2.texture, hm2.rect]));
         const cells2 = pick(hm2);
         const [fx, fy] = cellPoint(hm2, cells2.other);
+        // Frames, not fixed waits: ImGui samples the pointer once per frame, and a loaded machine draws slowly.
+        const frames2 = async (n) => {
+          const start = await page2.evaluate(() => Module._tp_frame_count());
+          await page2.waitForFunction((t) => Module._tp_frame_count() >= t, start + n, { timeout: 10000 });
+        };
         await page2.mouse.move(fx, fy);
-        await page2.waitForTimeout(100);
+        await frames2(3);
         await page2.mouse.click(fx, fy);
-        await page2.waitForTimeout(200);
+        await frames2(3);
         check('dpr 2: a click at CSS coordinates selects that cell\'s best', (await json2('tp_status_json')).grid.selected === hm2.cells[cells2.other].best &&
               (await json2('tp_heatmap_json')).hovered.tp === hm2.cells[cells2.other].tp);
         const [fast2] = await screenPixels(page2, [cellPoint(hm2, cells2.fastest, 0.2, 0.25)], 2);

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "hardware.hpp"
+#include "nemo_heuristics.hpp"
 #include "model_presets.hpp"
 
 namespace tp {
@@ -324,6 +325,29 @@ Result<bool> read_mode(const Reader& r, const json& j, SessionInputs& in) {
     return true;
 }
 
+Result<bool> read_budget(const Reader& r, const json& j, SessionInputs& in) {
+    const std::string path = "inputs.budget";
+    BudgetInputs& b = in.budget;
+    if (auto e = r.only_known(j, path, {"days", "tokens_b", "nemo_tflops_per_gpu", "mfu", "family", "question"})) return *e;
+    if (j.contains("days")) TP_READ(r.number(j["days"], path + ".days", 0.001, 1e6), b.days);
+    if (j.contains("tokens_b")) TP_READ(r.number(j["tokens_b"], path + ".tokens_b", 0.001, 1e9), b.tokens_b);
+    if (j.contains("nemo_tflops_per_gpu"))
+        TP_READ(r.number(j["nemo_tflops_per_gpu"], path + ".nemo_tflops_per_gpu", 0.001, 1e6), b.nemo_tflops_per_gpu);
+    if (j.contains("mfu")) TP_READ(r.number(j["mfu"], path + ".mfu", 0.0, 1.0), b.mfu);
+    if (j.contains("family")) {
+        TP_READ(r.string(j["family"], path + ".family", 40), b.family);
+        if (!nemo_family_known(b.family)) return r.error(path + ".family", "'" + b.family + "' is not a NeMo model family (gpt3, llama, ...)");
+    }
+    if (j.contains("question")) {
+        std::string q;
+        TP_READ(r.string(j["question"], path + ".question"), q);
+        if (q != "size_for_days" && q != "days_for_model")
+            return r.error(path + ".question", "'" + q + "' is not one of size_for_days, days_for_model");
+        b.days_for_model = q == "days_for_model";
+    }
+    return true;
+}
+
 // 1-based line and column of a byte offset, for syntax errors.
 std::string line_column(std::string_view text, size_t byte) {
     size_t line = 1, column = 1;
@@ -365,13 +389,13 @@ Result<Session> session_parse(std::string_view text, std::string_view source) {
     Result<const json*> inputs = r.object(doc, "inputs", "", true);
     if (!inputs) return inputs.error();
     const json& in = **inputs;
-    if (auto e = r.only_known(in, "inputs", {"model", "cluster", "training", "search_space", "mode"})) return *e;
+    if (auto e = r.only_known(in, "inputs", {"model", "cluster", "training", "search_space", "mode", "budget"})) return *e;
     Result<const json*> model = r.object(in, "model", "inputs", true);
     if (!model) return model.error();
     TP_READ(read_model(r, **model, s.inputs.model_preset), s.inputs.model);
     using Section = Result<bool> (*)(const Reader&, const json&, SessionInputs&);
     struct Named { const char* key; Section read; };
-    for (const Named& n : {Named{"cluster", read_cluster}, {"training", read_training}, {"mode", read_mode}}) {
+    for (const Named& n : {Named{"cluster", read_cluster}, {"training", read_training}, {"mode", read_mode}, {"budget", read_budget}}) {
         Result<const json*> o = r.object(in, n.key, "inputs", false);
         if (!o) return o.error();
         if (*o) {
@@ -415,7 +439,11 @@ nlohmann::json session_inputs_json(const SessionInputs& in) {
               {"ep", int_list_json(s.ep)}, {"mbs", int_list_json(s.mbs)}, {"gbs", int_list_json(s.gbs)},
               {"recompute", recompute.empty() ? json("auto") : recompute},
               {"optimizer_sharding", sharding.empty() ? json("auto") : sharding}, {"tp_across_nodes", s.tp_across_nodes}}},
-            {"mode", {{"heuristics", in.heuristics}, {"top", in.top}}}};
+            {"mode", {{"heuristics", in.heuristics}, {"top", in.top}}},
+            {"budget",
+             {{"days", in.budget.days}, {"tokens_b", in.budget.tokens_b}, {"nemo_tflops_per_gpu", in.budget.nemo_tflops_per_gpu},
+              {"mfu", in.budget.mfu}, {"family", in.budget.family},
+              {"question", in.budget.days_for_model ? "days_for_model" : "size_for_days"}}}};
 }
 
 std::string session_to_json(const Session& s) {

@@ -1,7 +1,8 @@
 // session.hpp — the JSON session file both front ends read and write (design.md, "The session file").
 //
 //   {"format": "trainplan-session", "schema_version": 1,
-//    "inputs": {"model": {...}, "cluster": {...}, "training": {...}, "search_space": {...}, "mode": {...}},
+//    "inputs": {"model": {...}, "cluster": {...}, "training": {...}, "search_space": {...}, "mode": {...},
+//               "budget": {...}},
 //    "plan": {...},   derived and recomputable (grid_json, generated files); kept as written
 //    "runs": [...]}   per candidate run results (the empirical search writes these); kept as written
 //
@@ -26,6 +27,17 @@ namespace tp {
 inline constexpr const char* kSessionFormat = "trainplan-session";
 inline constexpr int kSessionSchemaVersion = 1;
 
+// The budget question (`trainplan recommend`; the page's budget tab) and the schedule `generate` writes into the
+// base config: how big a model `days` allow, or how many days the session's model takes, for `tokens_b` tokens.
+struct BudgetInputs {
+    double days = 5;                    // NeMo's launcher example (conf/config.yaml: max_training_days 5)
+    double tokens_b = 300;              // training tokens, billions (the launcher's num_tokens_in_b default)
+    double nemo_tflops_per_gpu = 140;   // NeMo's assumed achieved TFLOP/s per GPU (launcher default)
+    double mfu = 0;                     // trainplan's assumed MFU; 0 = default_mfu(precision) (recommend.hpp)
+    std::string family = "gpt3";        // NeMo's family for the size rule
+    bool days_for_model = false;        // false: model size for `days`; true: days for the session's model
+};
+
 struct SessionInputs {
     ModelSpec model;
     std::string model_preset;      // "" when the model came from a config.json or explicit numbers
@@ -34,6 +46,7 @@ struct SessionInputs {
     SearchSpace search_space;      // empty lists = auto
     std::string heuristics = "trainplan";  // trainplan | nemo
     int top = 10;                  // candidates to show
+    BudgetInputs budget;
 };
 
 struct Session {

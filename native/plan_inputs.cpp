@@ -207,9 +207,14 @@ Result<PreparedPlan> from_inputs(const PlanFlags& f, const CLI::App& app) {
         if (!space) return space.error();
         in.search_space = *space;
     }
+    // The base config's schedule: --days and --tokens-b when given (or without a session), else the session's
+    // budget (what the page's budget tab shows), so a session planned here and in the page gives the same files.
+    if (f.session.empty() || app.count("--days")) in.budget.days = f.days;
+    if (f.session.empty() || app.count("--tokens-b")) in.budget.tokens_b = f.tokens_b;
     if (r.base_yaml.empty()) {
         // A model given whole: what the page plans from the same inputs (core/plan_from_inputs).
-        Result<PlanRequest> whole = plan_request_from_inputs(in, {f.days, f.tokens_b, f.max_steps, f.max_minutes}, p.choices);
+        Result<PlanRequest> whole =
+            plan_request_from_inputs(in, {in.budget.days, in.budget.tokens_b, f.max_steps, f.max_minutes}, p.choices);
         if (!whole) return whole.error();
         r = *whole;
         p.inputs = in;
@@ -257,8 +262,8 @@ void add_plan_flags(CLI::App& app, PlanFlags& f) {
         ->check(CLI::IsMember({"nemo", "trainplan"}))
         ->capture_default_str();
     app.add_option("--gpu-memory-gb", f.gpu_memory_gb, "--model-size-b: NeMo's GPU memory class, 40 or 80 (default: the GPU's)");
-    app.add_option("--days", f.days, "Maximum training days (Slurm time limit of the base config)")->capture_default_str();
-    app.add_option("--tokens-b", f.tokens_b, "Training tokens in billions")->capture_default_str();
+    app.add_option("--days", f.days, "Maximum training days (Slurm time limit of the base config; with --session: the session's inputs.budget.days unless given)")->capture_default_str();
+    app.add_option("--tokens-b", f.tokens_b, "Training tokens in billions (with --session: the session's inputs.budget.tokens_b unless given)")->capture_default_str();
     app.add_option("--max-steps-per-run", f.max_steps, "Steps each candidate runs (NeMo's max_steps_per_run)")->capture_default_str();
     app.add_option("--max-minutes-per-run", f.max_minutes, "Time limit of each candidate run (NeMo's max_minutes_per_run)")
         ->capture_default_str();

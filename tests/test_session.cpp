@@ -29,6 +29,7 @@ Session example_session() {
     s.inputs.search_space.sharding = {OptimizerSharding::distributed};
     s.inputs.heuristics = "trainplan";
     s.inputs.top = 5;
+    s.inputs.budget = {3.5, 1000, 180, 0.35, "llama", true};
     s.plan = {{"note", "kept as written"}};
     s.runs = json::array({{{"name", "run0"}, {"status", "finished"}}});
     return s;
@@ -51,6 +52,11 @@ TEST(Session, RoundTripKeepsEveryInput) {
     ASSERT_EQ(in.search_space.recompute.size(), 2u);
     EXPECT_EQ(in.search_space.recompute[1].layers, 2);
     EXPECT_EQ(back->runs[0]["status"], "finished");
+    EXPECT_EQ(in.budget.days, 3.5);
+    EXPECT_EQ(in.budget.tokens_b, 1000);
+    EXPECT_EQ(in.budget.mfu, 0.35);
+    EXPECT_EQ(in.budget.family, "llama");
+    EXPECT_TRUE(in.budget.days_for_model);
 }
 
 TEST(Session, ModelFromConfigJsonTravelsWhole) {
@@ -113,6 +119,12 @@ TEST(SessionErrors, NameTheField) {
     EXPECT_EQ(error_of(with("/inputs/cluster/nodez", 3)),
               "plan.json: inputs.cluster.nodez: unknown key (known: gpu, nodes, gpus_per_node)");
     EXPECT_EQ(error_of(with("/runs", "none")), "plan.json: runs: expected a list, got \"none\"");
+    EXPECT_EQ(error_of(with("/inputs/budget/days", 0)), "plan.json: inputs.budget.days: expected a number from 0.001 to 1000000.0, got 0");
+    EXPECT_EQ(error_of(with("/inputs/budget/mfu", 1.5)), "plan.json: inputs.budget.mfu: expected a number from 0.0 to 1.0, got 1.5");
+    EXPECT_EQ(error_of(with("/inputs/budget/family", "gpt9")),
+              "plan.json: inputs.budget.family: 'gpt9' is not a NeMo model family (gpt3, llama, ...)");
+    EXPECT_EQ(error_of(with("/inputs/budget/question", "both")),
+              "plan.json: inputs.budget.question: 'both' is not one of size_for_days, days_for_model");
     EXPECT_EQ(error_of(with("/inputs/model/preset", "llama9")).rfind("plan.json: inputs.model.preset: ", 0), 0u);
 }
 

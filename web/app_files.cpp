@@ -87,7 +87,7 @@ std::string app_session_file(const AppState& s) {
 }
 
 const std::vector<std::pair<std::string, std::string>>& app_files(AppState& s) {
-    const PlanSchedule schedule{s.days, s.tokens_b, 50, 20};
+    const PlanSchedule schedule{s.inputs.budget.days, s.inputs.budget.tokens_b, 50, 20};
     std::string key = session_inputs_json(s.inputs).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + " " +
                       std::to_string(schedule.days) + " " + std::to_string(schedule.tokens_b) + " " + std::to_string(s.runs.runs.size()) +
                       s.runs_source;

@@ -45,15 +45,16 @@ void app_recompute(AppState& s) {
     const TrainConfig& t = s.inputs.training;
     RecommendInputs in;
     in.gpus = double(t.nodes) * t.gpus_per_node;
-    if (s.days_for_model) in.model = s.inputs.model;  // how long the model on the left takes (exact FLOPs per token)
-    else in.days = s.days;
-    in.tokens_b = s.tokens_b;
-    in.nemo_tflops_per_gpu = s.nemo_tflops_per_gpu;
-    in.family = kFamilies[s.family_index];
+    const BudgetInputs& b = s.inputs.budget;
+    if (b.days_for_model) in.model = s.inputs.model;  // how long the model on the left takes (exact FLOPs per token)
+    else in.days = b.days;
+    in.tokens_b = b.tokens_b;
+    in.nemo_tflops_per_gpu = b.nemo_tflops_per_gpu;
+    in.family = b.family;
     Result<GpuSpec> gpu = gpu_find(s.inputs.gpu);
     if (gpu) in.gpu = *gpu;
     in.precision = t.precision;
-    in.mfu = s.mfu;
+    if (b.mfu > 0) in.mfu = b.mfu;  // else recommend() takes default_mfu(precision)
     in.seq = t.seq;
     Result<RecommendResult> r = gpu ? recommend(in) : Result<RecommendResult>(gpu.error());
     s.ok = r.ok();

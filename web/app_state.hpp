@@ -32,14 +32,8 @@ struct AppState {
     // [SECTION] Inputs
     SessionInputs inputs = app_default_inputs();
 
-    // Budget recommendation inputs the session has no place for (NeMo's launcher example: 5 days, 300B tokens,
-    // 140 TFLOP/s). GPUs, GPU type, precision and sequence come from `inputs`.
-    double days = 5.0;
-    double tokens_b = 300.0;
-    double nemo_tflops_per_gpu = 140.0;
-    int family_index = 0;
-    double mfu = 0.40;
-    bool days_for_model = false;  // the budget tab's question: false = model size for `days`, true = days for the inputs' model
+    // The budget tab's question and assumptions live in inputs.budget (session.hpp), so a share link and a saved
+    // session carry them; GPUs, GPU type, precision and sequence come from the cluster and training inputs.
 
     // Model panel: the pasted config.json and the outcome of the last import.
     std::string hf_text;

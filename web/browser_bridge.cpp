@@ -84,8 +84,8 @@ EMSCRIPTEN_KEEPALIVE const char* tp_set_budget(int nodes, int gpus_per_node, dou
     }
     s.inputs.training.nodes = nodes;
     s.inputs.training.gpus_per_node = gpus_per_node;
-    s.days = days;
-    s.tokens_b = tokens_b;
+    s.inputs.budget.days = days;
+    s.inputs.budget.tokens_b = tokens_b;
     tp::web::app_recompute(s);
     return s.ok ? s.json.c_str() : s.error.c_str();
 }

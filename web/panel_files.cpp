@@ -13,9 +13,9 @@ namespace tp::web {
 
 void panel_files(AppState& s) {
     const auto& files = app_files(s);
-    ImGui::TextWrapped("The files `trainplan generate --session session.json --days %.2f --tokens-b %.0f` writes for these inputs "
-                       "(the days and tokens are the budget tab's), ready to launch; the candidates are the top %d that fit.",
-                       s.days, s.tokens_b, s.inputs.top);
+    ImGui::TextWrapped("The files `trainplan generate --session session.json` writes for these inputs (its schedule from the "
+                       "budget tab: %.2f days, %.0fB tokens), ready to launch; the candidates are the top %d that fit.",
+                       s.inputs.budget.days, s.inputs.budget.tokens_b, s.inputs.top);
     if (!s.files_error.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.45f, 1.0f));
         ImGui::TextWrapped("no plan files: %s", s.files_error.c_str());

@@ -2,8 +2,11 @@
 // NeMo's and trainplan's model size side by side out.
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "app_state.hpp"
 #include "hardware.hpp"
+#include "recommend.hpp"
 #include "panels.hpp"
 #include "text.hpp"
 
@@ -17,24 +20,38 @@ void panel_recommend(AppState& s) {
                         precision_name(t.precision), t.seq);
     ImGui::Separator();
     ImGui::PushItemWidth(180);
-    if (ImGui::RadioButton("model size for a time budget", !s.days_for_model)) s.days_for_model = false;
+    BudgetInputs& in = s.inputs.budget;
+    if (ImGui::RadioButton("model size for a time budget", !in.days_for_model)) in.days_for_model = false;
     app_record_rect(s, "mode_size");
     ImGui::SameLine();
-    if (ImGui::RadioButton("days for the model on the left", s.days_for_model)) s.days_for_model = true;
+    if (ImGui::RadioButton("days for the model on the left", in.days_for_model)) in.days_for_model = true;
     app_record_rect(s, "mode_days");
-    if (s.days_for_model) ImGui::TextDisabled("model: %s", s.inputs.model.name.c_str());
-    else ImGui::InputDouble("days", &s.days, 1.0, 5.0, "%.2f");
-    ImGui::InputDouble("tokens (billions)", &s.tokens_b, 10.0, 100.0, "%.0f");
+    // Kept inside the ranges a session file accepts (inputs.budget, core/session.cpp).
+    if (in.days_for_model) {
+        ImGui::TextDisabled("model: %s", s.inputs.model.name.c_str());
+    } else if (ImGui::InputDouble("days", &in.days, 1.0, 5.0, "%.2f")) {
+        in.days = std::clamp(in.days, 0.001, 1e6);
+    }
+    if (ImGui::InputDouble("tokens (billions)", &in.tokens_b, 10.0, 100.0, "%.0f")) in.tokens_b = std::clamp(in.tokens_b, 0.001, 1e9);
     int family_count = 0;
     const char* const* families = app_families(&family_count);
-    ImGui::Combo("model family", &s.family_index, families, family_count);
+    int family = 0;
+    for (int i = 0; i < family_count; ++i)
+        if (in.family == families[i]) family = i;
+    if (ImGui::Combo("model family", &family, families, family_count)) in.family = families[family];
     ImGui::Separator();
     ImGui::TextUnformatted("NeMo assumption");
-    ImGui::InputDouble("TFLOP/s per GPU", &s.nemo_tflops_per_gpu, 10.0, 50.0, "%.0f");
+    if (ImGui::InputDouble("TFLOP/s per GPU", &in.nemo_tflops_per_gpu, 10.0, 50.0, "%.0f"))
+        in.nemo_tflops_per_gpu = std::clamp(in.nemo_tflops_per_gpu, 0.001, 1e6);
     ImGui::TextUnformatted("trainplan assumption");
     static const double kMfuMin = 0.05, kMfuMax = 0.80;
-    if (ImGui::SliderScalar("MFU", ImGuiDataType_Double, &s.mfu, &kMfuMin, &kMfuMax, "%.2f"))
-        s.mfu = double(int(s.mfu * 100 + 0.5)) / 100;  // the slider shows two decimals; keep what it shows
+    double mfu = in.mfu > 0 ? in.mfu : default_mfu(s.inputs.training.precision);
+    if (ImGui::SliderScalar("MFU", ImGuiDataType_Double, &mfu, &kMfuMin, &kMfuMax, "%.2f"))
+        in.mfu = double(int(mfu * 100 + 0.5)) / 100;  // the slider shows two decimals; keep what it shows
+    if (in.mfu == 0) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("default for %s", precision_name(s.inputs.training.precision));
+    }
     ImGui::PopItemWidth();
     ImGui::Separator();
 

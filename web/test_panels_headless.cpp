@@ -160,6 +160,8 @@ TEST_F(Headless, ShareLinkRestoresEveryInputAndABadOneFallsBackToDefaults) {
     AppState& s = app_state();
     ASSERT_EQ(app_set_session(s, read_fixture("tests/data/session/llama3_70b_fp8.json")), "");
     s.inputs.training.nodes = 12;
+    s.inputs.budget.days = 12.5;  // the budget tab travels too
+    s.inputs.budget.days_for_model = true;
     const std::string fragment = app_share_fragment(s), exported = app_session_json(s);
     ASSERT_EQ(fragment.rfind("#s1=", 0), 0u);
     AppState fresh;

@@ -292,7 +292,7 @@ async function pressKey(page, key) {
     const daysPage = await json('tp_recommend_json');
     if (cli) {
       const daysCli = JSON.parse(execFileSync(cli, ['recommend', '--model', 'llama3-70b', '--nodes', '16', '--gpus-per-node', '8', '--tokens-b', '300',
-                                                    '--gpu', 'h100-sxm', '--precision', 'fp8', '--seq', '8192', '--mfu', '0.4', '--json'], { encoding: 'utf8' }));
+                                                    '--gpu', 'h100-sxm', '--precision', 'fp8', '--seq', '8192', '--json'], { encoding: 'utf8' }));
       check('days for the model equal trainplan recommend --model', JSON.stringify(daysPage) === JSON.stringify(daysCli) && daysPage.trainplan.days > 0,
             `${JSON.stringify(daysPage).slice(0, 200)} vs ${JSON.stringify(daysCli).slice(0, 200)}`);
     }
@@ -330,8 +330,10 @@ async function pressKey(page, key) {
     // [Share link] The share button puts the inputs in the address bar; a fresh page opened on that link has them
     // all; a tampered, cut or hostile link shows a notice and the defaults, and never an error on the page.
     await setSession(JSON.stringify(session));
+    await setBudget([session.inputs.cluster.nodes, 8, 7.5, 500]);  // the budget tab's inputs travel in the link too
     await frames(2);
     const shared = await api('tp_session_json');
+    check('the session carries the budget tab', JSON.parse(shared).inputs.budget.days === 7.5 && JSON.parse(shared).inputs.budget.tokens_b === 500);
     await clickRect(page, (await json('tp_widget_rects_json')).share);
     await frames(2);
     const link = page.url();
@@ -417,7 +419,8 @@ async function pressKey(page, key) {
       const savedFile = path.join(tmp, 'saved-session.json');
       fs.writeFileSync(savedFile, saved.text || '');
       const generated = path.join(tmp, 'generated');
-      execFileSync(cli, ['generate', '--session', savedFile, '--days', '5', '--tokens-b', '300', '--output-dir', generated], { stdio: 'ignore' });
+      // The session carries the budget tab's days and tokens (inputs.budget): generate needs no flags for them.
+      execFileSync(cli, ['generate', '--session', savedFile, '--output-dir', generated], { stdio: 'ignore' });
       for (const name of ['launch/nemo2.sh', 'launch/megatron_lm.sh', names.find((n) => n.startsWith('base_cfg_'))]) {
         const got = await download(name);
         check(`${name} download equals trainplan generate --session`, got.text === fs.readFileSync(path.join(generated, name), 'utf8'),

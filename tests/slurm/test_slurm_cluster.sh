@@ -8,7 +8,7 @@
 #   tp-ok        exit 0                                       COMPLETED  0:0
 #   tp-fail      exit 3                                       FAILED     3:0
 #   tp-cancel    scancel while it runs                        CANCELLED  0:15
-#   tp-timeout   scontrol update TimeLimit=0 while it runs    TIMEOUT    0:15
+#   tp-timeout   scontrol update TimeLimit=0 while it runs    TIMEOUT    0:15 (0:0 seen under load)
 #
 # Fails (never skips) when not root: slurmd must run as root to start jobs, as it does in CI.
 set -euo pipefail
@@ -139,10 +139,13 @@ follow "$timeout_id" 50
 log "timeout done"
 
 # --- final states
-check() {  # ID STATE REASON EXITCODE ST
+check() {  # ID STATE REASON EXITCODE ST   (EXITCODE may list alternatives: "0:15|0:0")
   local id="$1" got
   got="$(ctl "$id" JobState) $(ctl "$id" Reason) $(ctl "$id" ExitCode)"
-  [ "$got" = "$2 $3 $4" ] || fail "job $id: scontrol JobState Reason ExitCode = '$got', expected '$2 $3 $4'"
+  local want ok=0
+  IFS='|' read -r -a want <<<"$4"
+  for code in "${want[@]}"; do [ "$got" = "$2 $3 $code" ] && ok=1; done
+  [ "$ok" = 1 ] || fail "job $id: scontrol JobState Reason ExitCode = '$got', expected '$2 $3 $4'"
   got="$(squeue -h --states=all -j "$id" -o '%T|%t|%r')"
   [ "$got" = "$2|$5|$3" ] || fail "job $id: squeue --states=all = '$got', expected '$2|$5|$3'"
   printf '  job %-3s %-10s scontrol Reason=%s ExitCode=%s; squeue ST=%s; squeue states seen: %s\n' \
@@ -151,7 +154,10 @@ check() {  # ID STATE REASON EXITCODE ST
 check "$ok_id" COMPLETED None 0:0 CD
 check "$fail_id" FAILED NonZeroExitCode 3:0 F
 check "$cancel_id" CANCELLED None 0:15 CA
-check "$timeout_id" TIMEOUT TimeLimit 0:15 TO
+# The time limit's SIGTERM shows as 0:15 when slurmd records the signal; on a loaded machine (a full test run
+# beside two builds: the job took 24 s to be reaped) Slurm 22.05 recorded 0:0 with the same TIMEOUT state and
+# TimeLimit reason. trainplan maps a run by the state (native/executor_slurm), never by this code.
+check "$timeout_id" TIMEOUT TimeLimit "0:15|0:0" TO
 
 # sacct without slurmdbd: plain sacct is refused; `sacct -c` reads jobcomp.txt (signals are lost).
 if out="$(sacct -X -j "$ok_id" 2>&1)"; then fail "plain sacct should fail without accounting: $out"; fi

@@ -76,6 +76,28 @@ std::string app_open_session(AppState& s, const std::string& file_name, const st
     return "";
 }
 
+std::string app_open_file(AppState& s, const std::string& file_name, const std::string& text) {
+    // Which parser: a session says so in its "format" key; anything else is read as a config.json. A file that
+    // is not JSON at all goes to the session reader, whose message gives the line and column.
+    const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+    if (doc.is_discarded() || (doc.is_object() && doc.contains("format"))) return app_open_session(s, file_name, text);
+    const std::string before = s.hf_text;
+    s.hf_text = text;
+    if (!app_import_hf_config(s)) {
+        const std::string error = file_name + ": " + s.hf_error;
+        s.hf_text = before;
+        s.hf_error.clear();
+        s.notice = error;
+        s.notice_is_error = true;
+        return error;
+    }
+    drop_previous_session(s);
+    s.notice = "imported " + file_name + " as the model: " + s.hf_status.substr(s.hf_status.find(' ') + 1);
+    s.notice_is_error = false;
+    app_update_grid(s);
+    return "";
+}
+
 std::string app_session_file(const AppState& s) {
     Session session;
     session.inputs = s.inputs;

@@ -23,6 +23,11 @@ std::string app_share_fragment(const AppState& s);
 // Returns "" or the error naming the file and field; on error nothing changes.
 std::string app_open_session(AppState& s, const std::string& file_name, const std::string& text);
 
+// Opens a file the user picked or dropped: a trainplan session (it has "format": "trainplan-session"), else a
+// Hugging Face config.json imported as the model (the model panel's paste box gets its text). Returns "" or the
+// error of the parser it went to (shown as the notice); on error nothing changes.
+std::string app_open_file(AppState& s, const std::string& file_name, const std::string& text);
+
 // The session as the page would save it: the inputs, and the runs (and plan) of an opened session.
 std::string app_session_file(const AppState& s);
 

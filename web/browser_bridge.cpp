@@ -157,11 +157,11 @@ EMSCRIPTEN_KEEPALIVE const char* tp_open_share_link(const char* fragment) {
     return out.c_str();
 }
 
-// A session file the user picked or dropped on the page (its name and text). Returns "" or the error, which the
-// page also shows.
+// A file the user picked or dropped on the page (its name and text): a session, or a Hugging Face config.json
+// (app_open_file). Returns "" or the error, which the page also shows.
 EMSCRIPTEN_KEEPALIVE const char* tp_open_session_file(const char* name, const char* text) {
     static std::string out;
-    out = tp::web::app_open_session(tp::web::app_state(), name != nullptr ? name : "session.json", text != nullptr ? text : "");
+    out = tp::web::app_open_file(tp::web::app_state(), name != nullptr ? name : "session.json", text != nullptr ? text : "");
     return out.c_str();
 }
 

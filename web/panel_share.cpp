@@ -15,11 +15,11 @@ void panel_share(AppState& s) {
     app_record_rect(s, "share");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("puts a link holding every input in the address bar and on the clipboard");
     ImGui::SameLine();
-    if (ImGui::Button("Open session...")) s.requests.pick_session_file = true;
+    if (ImGui::Button("Open file...")) s.requests.pick_session_file = true;
     app_record_rect(s, "open_session");
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("a session.json from this page or from `trainplan search` (its runs show measured against predicted);\n"
-                          "you can also drop the file on the page");
+        ImGui::SetTooltip("a session.json from this page or from `trainplan search` (its runs show measured against predicted),\n"
+                          "or a Hugging Face config.json (imported as the model); you can also drop the file on the page");
     ImGui::SameLine();
     if (ImGui::Button("Save session")) {
         s.requests.download_name = "session.json";

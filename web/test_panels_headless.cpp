@@ -263,6 +263,23 @@ TEST_F(Headless, CustomArchitectureAppliesOnlyWhatTheCoreAccepts) {
     EXPECT_EQ(saved->inputs.model.layers, 40);
 }
 
+TEST_F(Headless, AnOpenedFileIsASessionOrAConfigJson) {
+    AppState& s = app_state();
+    ASSERT_EQ(app_open_file(s, "mixtral.json", read_fixture("tests/data/hf/mixtral_8x7b.json")), "");
+    EXPECT_EQ(s.inputs.model.moe.experts, 8);
+    EXPECT_TRUE(s.inputs.model_preset.empty());
+    EXPECT_FALSE(s.notice_is_error);
+    every_panel(2);
+    const std::string before = app_session_json(s);
+    const std::string error = app_open_file(s, "deepseek.json", read_fixture("tests/data/hf/deepseek_v3.json"));
+    EXPECT_EQ(error.rfind("deepseek.json: config.json", 0), 0u) << error;
+    EXPECT_TRUE(s.notice_is_error);
+    EXPECT_EQ(app_session_json(s), before);  // refused: nothing changed
+    EXPECT_NE(app_open_file(s, "notes.txt", "not json {").find("not valid JSON"), std::string::npos);
+    EXPECT_EQ(app_open_file(s, "session.json", read_fixture("tests/data/session/llama3_70b_fp8.json")), "");
+    EXPECT_EQ(s.inputs.model_preset, "llama3-70b");
+}
+
 TEST_F(Headless, TinyAndEmptyDisplays) {
     for (ImVec2 size : {ImVec2(320, 200), ImVec2(1, 1), ImVec2(0, 0), ImVec2(3840, 2160)}) {
         ImGui::GetIO().DisplaySize = size;

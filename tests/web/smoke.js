@@ -385,6 +385,14 @@ async function pressKey(page, key) {
                          '--run-dir', run, '--command',
                          `python3 ${workload} --logs ${logs} --tp {tp} --pp {pp} --cp {cp} --mbs {mbs} --gbs {gbs} --steps {max_steps} --step-seconds 0.01`],
                    { stdio: ['ignore', 'ignore', 'pipe'] });
+      // A config.json through the same picker becomes the model.
+      const configChooser = page.waitForEvent('filechooser', { timeout: 10000 });
+      await clickRect(page, (await json('tp_widget_rects_json')).open_session);
+      await (await configChooser).setFiles(path.join(root, 'tests/data/hf/mixtral_8x7b.json'));
+      await page.waitForFunction(() => JSON.parse(UTF8ToString(Module._tp_status_json())).page.notice.startsWith('imported'), null, { timeout: 10000 });
+      const uploaded = JSON.parse(await api('tp_session_json')).inputs.model;
+      check('an uploaded config.json becomes the model', uploaded.moe.experts === 8 && uploaded.preset === undefined, JSON.stringify(uploaded).slice(0, 200));
+      sameGrid('uploaded config.json', await json('tp_grid_json'), cliGrid(cli, await api('tp_session_json')));
       const chooser = page.waitForEvent('filechooser', { timeout: 10000 });
       await clickRect(page, (await json('tp_widget_rects_json')).open_session);
       await (await chooser).setFiles(path.join(run, 'session.json'));

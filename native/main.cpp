@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     add("parse-log", "Parse training logs: framework, per-step time, TFLOP/s/GPU, tokens/s/GPU, loss, and the failure with its line", tp::cli::register_parse_log);
     add("finetune-gpus", "Fewest GPUs (and workers) a fine-tuning job (full, LoRA, QLoRA) needs without running out of memory",
         tp::cli::register_finetune_gpus);
+    add("sweep", "Every point of an ado space file (entitySpace) through finetune-gpus, written as CSV", tp::cli::register_sweep);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -168,5 +168,11 @@ expect_fail "finetune-gpus unknown gpu" "--gpu: unknown GPU 'A100-SXM4-80G'" fin
 expect_fail "finetune-gpus bad method" "--method: 'prefix' is not one of full, lora, qlora" finetune-gpus --model llama3-8b --method prefix --gpu L40S --tokens-per-sample 512 --batch-size 8
 expect_fail "finetune-gpus bad batch" "--batch-size: must be at least 1" finetune-gpus --model llama3-8b --method lora --gpu L40S --tokens-per-sample 512 --batch-size 0
 expect_ok "finetune-gpus text" "worker(s) x" finetune-gpus --model granite-3.1-8b-instruct --method full --gpu NVIDIA-A100-80GB-PCIe --tokens-per-sample 1024 --batch-size 16
+# sweep (issue 7): ado's 3,960-point example to CSV; a bad space file names the file, line and key.
+"$TP" sweep "$HERE/../../examples/ado_sweep/space.yaml" 2>/dev/null | awk -F, 'NR == 1 { ok = ($1 == "model_name" && $7 == "can_recommend" && $8 == "gpus" && $9 == "workers") } END { exit !(ok && NR == 3961) }'
+check "sweep ado example csv" $?
+expect_fail "sweep bad values" "values_not_list.yaml:4: entitySpace[0].propertyDomain.values: expected a list" sweep "$HERE/../../fuzz/corpus/ado_space/values_not_list.yaml"
+expect_fail "sweep missing file" "/nonexistent.yaml: cannot open file" sweep /nonexistent.yaml
+expect_fail "sweep bad lora rank" "--lora-rank: must be at least 1" sweep "$HERE/../../examples/ado_sweep/space.yaml" --lora-rank 0
 echo "cli_contract: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -97,6 +97,23 @@ double layer_activation_bytes_per_token(const FinetuneRequest& r, int layer) {
 
 }  // namespace
 
+Result<FinetuneRequest> finetune_request_from_inputs(const ModelSpec& model, const FinetuneInputs& in) {
+    FinetuneRequest r;
+    r.model = model;
+    Result<GpuSpec> gpu = finetune_gpu_find(in.gpu);
+    if (!gpu) return gpu.error();
+    r.gpu = *gpu;
+    Result<FinetuneMethod> method = finetune_method_parse(in.method);
+    if (!method) return method.error();
+    r.method = *method;
+    r.tokens_per_sample = in.tokens_per_sample;
+    r.batch_size = in.batch_size;
+    r.gpus_per_worker = in.gpus_per_worker;
+    r.max_gpus = in.max_gpus;
+    r.allow_grad_accum = in.allow_grad_accum;
+    return r;
+}
+
 std::string finetune_validate(const FinetuneRequest& r) {
     if (std::string e = model_validate(r.model); !e.empty()) return e;
     if (r.model.arch != Architecture::decoder) return "--model: fine-tuning estimates cover decoder-only models";

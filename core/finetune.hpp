@@ -69,6 +69,21 @@ struct FinetuneRequest {
     double margin = 0.05;         // share of the GPU's memory kept free (allocator fragmentation, spikes)
 };
 
+// The fine-tuning inputs a session (and so a share link) carries: finetune-gpus' flags, the model being the
+// session's. Sessions write them only when they differ from these defaults.
+struct FinetuneInputs {
+    std::string method = "lora";   // full | lora | qlora (gptq-lora)
+    std::string gpu = "a100-80gb"; // catalog name or alias
+    int tokens_per_sample = 2048;
+    int batch_size = 8;
+    int gpus_per_worker = 8;
+    int max_gpus = 8;
+    bool allow_grad_accum = false;
+    bool operator==(const FinetuneInputs&) const = default;
+};
+// The request for `model` and those inputs (unknown GPU or method: the error names the field).
+Result<FinetuneRequest> finetune_request_from_inputs(const ModelSpec& model, const FinetuneInputs& in);
+
 // Checks the request (positive sizes, valid model); the message names the flag.
 std::string finetune_validate(const FinetuneRequest& r);
 

@@ -1,7 +1,8 @@
 // session.hpp — the JSON session file both front ends read and write (design.md, "The session file").
 //
 //   {"format": "trainplan-session", "schema_version": 1,
-//    "inputs": {"model": {...}, "cluster": {...}, "training": {...}, "search_space": {...}, "mode": {...}},
+//    "inputs": {"model": {...}, "cluster": {...}, "training": {...}, "search_space": {...}, "mode": {...},
+//               "finetune": {...} (only when not the defaults)},
 //    "plan": {...},   derived and recomputable (grid_json, generated files); kept as written
 //    "runs": [...]}   per candidate run results (the empirical search writes these); kept as written
 //
@@ -16,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "finetune.hpp"
 #include "model.hpp"
 #include "result.hpp"
 #include "search.hpp"
@@ -34,6 +36,7 @@ struct SessionInputs {
     SearchSpace search_space;      // empty lists = auto
     std::string heuristics = "trainplan";  // trainplan | nemo
     int top = 10;                  // candidates to show
+    FinetuneInputs finetune;       // "finetune": the fine-tuning panel / finetune-gpus; written only when not the defaults
 };
 
 struct Session {

@@ -6,6 +6,8 @@
 #include "finetune.hpp"
 #include "finetune_accuracy.hpp"
 #include "model_presets.hpp"
+#include "session.hpp"
+#include "share_link.hpp"
 #include "test_data.hpp"
 
 namespace tp {
@@ -139,6 +141,46 @@ TEST(FinetuneThroughput, LoraSkipsWeightGradients) {
     const FinetuneRequest lora = request("llama-7b", "lora", "a100-80gb", 2048, 8);
     EXPECT_GT(finetune_tokens_per_s(lora, 8), 1.2 * finetune_tokens_per_s(full, 8));
     EXPECT_NEAR(finetune_tokens_per_s(full, 8), 8 * finetune_tokens_per_s(full, 1), 1e-6);
+}
+
+// The page's fine-tuning panel: its inputs travel in sessions and share links, only when set.
+TEST(FinetuneInputsTest, SessionAndShareLink) {
+    SessionInputs in;
+    in.model = *model_preset_find("llama3.1-8b");
+    in.model_preset = "llama3.1-8b";
+    EXPECT_FALSE(session_inputs_json(in).contains("finetune"));  // untouched: sessions read and write as before
+    in.finetune.method = "gptq-lora";
+    in.finetune.gpu = "NVIDIA-A100-80GB-PCIe";
+    in.finetune.tokens_per_sample = 8192;
+    in.finetune.batch_size = 32;
+    in.finetune.max_gpus = 16;
+    in.finetune.allow_grad_accum = true;
+    const std::string fragment = share_link_fragment(in);
+    EXPECT_LT(fragment.size(), 400u);
+    Result<SessionInputs> back = share_link_parse(fragment);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_TRUE(back->finetune == in.finetune);
+    Session s;
+    s.inputs = in;
+    Result<Session> again = session_parse(session_to_json(s), "plan.json");
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_TRUE(again->inputs.finetune == in.finetune);
+    // Bad values name the field.
+    nlohmann::json doc = nlohmann::json::parse(session_to_json(s));
+    doc["inputs"]["finetune"]["method"] = "prefix";
+    Result<Session> bad = session_parse(doc.dump(), "plan.json");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().message.rfind("plan.json: inputs.finetune.method: ", 0), 0u) << bad.error().message;
+    doc["inputs"]["finetune"]["method"] = "lora";
+    doc["inputs"]["finetune"]["batch_size"] = 0;
+    EXPECT_EQ(session_parse(doc.dump(), "plan.json").error().message,
+              "plan.json: inputs.finetune.batch_size: expected an integer from 1 to 16777216, got 0");
+    // The request the panel evaluates.
+    Result<FinetuneRequest> r = finetune_request_from_inputs(in.model, in.finetune);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->method, FinetuneMethod::qlora);
+    EXPECT_EQ(r->gpu.name, "a100-80gb-pcie");
+    EXPECT_TRUE(finetune_recommend(*r).can_recommend);
 }
 
 // Accuracy on the measured runs (the targets of issue 7; docs/accuracy.md has the tables).

@@ -16,6 +16,7 @@ namespace tp::cli {
 namespace {
 struct FinetuneFlags {
     ModelFlags model;
+    std::string session;
     std::string method, gpu, sharding = "fsdp", precision = "bf16", lora_targets = "qv";
     int tokens = 0, batch = 0, gpus_per_worker = 8, max_gpus = 8, lora_rank = 4, grad_accum_steps = 4;
     double quant_bits = 4, margin = 0.05;
@@ -75,11 +76,10 @@ Result<FinetuneRequest> finetune_request_from_flags(const FinetuneFlags& f) {
 Runner register_finetune_gpus(CLI::App& app) {
     auto f = std::make_shared<FinetuneFlags>();
     add_model_flags(app, f->model);
-    app.add_option("--method", f->method, "full, lora, or qlora (alias gptq-lora: 4-bit GPTQ base + LoRA)")->required();
-    app.add_option("--gpu", f->gpu, "GPU: trainplan's name or the benchmark's (NVIDIA-A100-SXM4-80GB, NVIDIA-A100-80GB-PCIe, L40S, NVIDIA-H100-PCIe)")
-        ->required();
-    app.add_option("--tokens-per-sample", f->tokens, "Tokens per sample (every sample padded/truncated to it)")->required();
-    app.add_option("--batch-size", f->batch, "Global batch size (samples per step over all GPUs)")->required();
+    app.add_option("--method", f->method, "full, lora, or qlora (alias gptq-lora: 4-bit GPTQ base + LoRA)");
+    app.add_option("--gpu", f->gpu, "GPU: trainplan's name or the benchmark's (NVIDIA-A100-SXM4-80GB, NVIDIA-A100-80GB-PCIe, L40S, NVIDIA-H100-PCIe)");
+    app.add_option("--tokens-per-sample", f->tokens, "Tokens per sample (every sample padded/truncated to it)");
+    app.add_option("--batch-size", f->batch, "Global batch size (samples per step over all GPUs)");
     app.add_option("--gpus-per-worker", f->gpus_per_worker, "GPUs per worker (node)")->capture_default_str();
     app.add_option("--max-gpus", f->max_gpus, "Largest GPU count tried (1, 2, 4, ... up to it)")->capture_default_str();
     app.add_flag("--allow-grad-accum", f->allow_grad_accum,
@@ -96,8 +96,36 @@ Runner register_finetune_gpus(CLI::App& app) {
     app.add_option("--memory-margin", f->margin, "Share of GPU memory kept free")->capture_default_str();
     app.add_flag("--no-gradient-checkpointing", f->no_checkpointing, "Keep every layer's activations (the runs checkpointed)");
     app.add_flag("--json", f->json, "Print one JSON document: can_recommend, gpus, workers, reason, memory_gib");
-    return [f]() {
-        Result<FinetuneRequest> r = finetune_request_from_flags(*f);
+    app.add_option("--session", f->session,
+                   "Session file: its model and fine-tuning inputs (inputs.finetune) in place of the model, method, GPU, "
+                   "tokens, batch and GPU-count flags");
+    const CLI::App* self = &app;
+    return [f, self]() {
+        Result<FinetuneRequest> r = make_error(ErrorKind::invalid_argument, "");
+        if (!f->session.empty()) {
+            Result<Session> s = read_session(f->session, *self,
+                                             {"--model", "--hf-config", "--layers", "--method", "--gpu", "--tokens-per-sample",
+                                              "--batch-size", "--gpus-per-worker", "--max-gpus", "--allow-grad-accum"});
+            if (!s) return fail(s.error());
+            r = finetune_request_from_inputs(s->inputs.model, s->inputs.finetune);
+            if (r) {
+                FinetuneRequest& q = r.value();
+                Result<FinetuneSharding> sharding = finetune_sharding_parse(f->sharding);
+                if (!sharding) return fail(sharding.error());
+                Result<FinetunePrecision> precision = finetune_precision_parse(f->precision);
+                if (!precision) return fail(precision.error());
+                Result<LoraTargets> targets = lora_targets_parse(f->lora_targets);
+                if (!targets) return fail(targets.error());
+                q.sharding = *sharding, q.precision = *precision, q.lora_targets = *targets;
+                q.lora_rank = f->lora_rank, q.grad_accum_steps = f->grad_accum_steps, q.quant_bits = f->quant_bits;
+                q.margin = f->margin, q.gradient_checkpointing = !f->no_checkpointing;
+            }
+        } else {
+            for (const char* flag : {"--method", "--gpu", "--tokens-per-sample", "--batch-size"})
+                if (!self->count(flag))
+                    return fail(make_error(ErrorKind::invalid_argument, std::string(flag) + " is required (or give --session)"));
+            r = finetune_request_from_flags(*f);
+        }
         if (!r) return fail(r.error());
         const FinetunePlan plan = finetune_recommend(*r);
         if (f->json) {

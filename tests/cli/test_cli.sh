@@ -168,6 +168,11 @@ expect_fail "finetune-gpus unknown gpu" "--gpu: unknown GPU 'A100-SXM4-80G'" fin
 expect_fail "finetune-gpus bad method" "--method: 'prefix' is not one of full, lora, qlora" finetune-gpus --model llama3-8b --method prefix --gpu L40S --tokens-per-sample 512 --batch-size 8
 expect_fail "finetune-gpus bad batch" "--batch-size: must be at least 1" finetune-gpus --model llama3-8b --method lora --gpu L40S --tokens-per-sample 512 --batch-size 0
 expect_ok "finetune-gpus text" "worker(s) x" finetune-gpus --model granite-3.1-8b-instruct --method full --gpu NVIDIA-A100-80GB-PCIe --tokens-per-sample 1024 --batch-size 16
+FT_SESSION="$(mktemp)"; trap 'rm -f "$ERR" "$FT_SESSION"' EXIT
+echo '{"format": "trainplan-session", "schema_version": 1, "inputs": {"model": {"preset": "llama3.1-8b"}, "finetune": {"method": "gptq-lora", "gpu": "L40S", "tokens_per_sample": 4096, "batch_size": 16}}}' > "$FT_SESSION"
+json_key "finetune-gpus --session" '.can_recommend == 1 and .method == "qlora" and .gpu == "l40s" and .model == "llama3.1-8b"' finetune-gpus --session "$FT_SESSION" --json
+expect_fail "finetune-gpus session and flags" "--session replaces --method" finetune-gpus --session "$FT_SESSION" --method full --json
+expect_fail "finetune-gpus needs method" "--method is required (or give --session)" finetune-gpus --model llama3-8b --gpu L40S --tokens-per-sample 512 --batch-size 8
 # sweep (issue 7): ado's 3,960-point example to CSV; a bad space file names the file, line and key.
 "$TP" sweep "$HERE/../../examples/ado_sweep/space.yaml" 2>/dev/null | awk -F, 'NR == 1 { ok = ($1 == "model_name" && $7 == "can_recommend" && $8 == "gpus" && $9 == "workers") } END { exit !(ok && NR == 3961) }'
 check "sweep ado example csv" $?

@@ -28,7 +28,8 @@ int index_of(const std::string& v, const char* const* names, int n) {
 }  // namespace
 
 void app_update_finetune(AppState& s) {
-    const std::string key = session_inputs_json(s.inputs).dump();
+    // Model names from a config.json may hold invalid UTF-8: replaced, never a throw (exceptions abort the page).
+    const std::string key = session_inputs_json(s.inputs).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (key == s.finetune_key) return;
     s.finetune_key = key;
     s.finetune_error.clear();

@@ -348,6 +348,30 @@ Result<bool> read_budget(const Reader& r, const json& j, SessionInputs& in) {
     return true;
 }
 
+Result<bool> read_finetune(const Reader& r, const json& j, SessionInputs& in) {
+    const std::string path = "inputs.finetune";
+    if (auto e = r.only_known(j, path, {"method", "gpu", "tokens_per_sample", "batch_size", "gpus_per_worker", "max_gpus",
+                                        "allow_grad_accum"}))
+        return *e;
+    FinetuneInputs& f = in.finetune;
+    if (j.contains("method")) {
+        TP_READ(r.string(j["method"], path + ".method", 40), f.method);
+        Result<FinetuneMethod> m = finetune_method_parse(f.method);
+        if (!m) return r.error(path + ".method", m.error().message);
+    }
+    if (j.contains("gpu")) {
+        TP_READ(r.string(j["gpu"], path + ".gpu", 80), f.gpu);
+        Result<GpuSpec> g = gpu_find(f.gpu);
+        if (!g) return r.error(path + ".gpu", g.error().message);
+    }
+    if (j.contains("tokens_per_sample")) TP_READ(r.integer(j["tokens_per_sample"], path + ".tokens_per_sample", 1, 1 << 24), f.tokens_per_sample);
+    if (j.contains("batch_size")) TP_READ(r.integer(j["batch_size"], path + ".batch_size", 1, 1 << 24), f.batch_size);
+    if (j.contains("gpus_per_worker")) TP_READ(r.integer(j["gpus_per_worker"], path + ".gpus_per_worker", 1, 1024), f.gpus_per_worker);
+    if (j.contains("max_gpus")) TP_READ(r.integer(j["max_gpus"], path + ".max_gpus", 1, 1 << 20), f.max_gpus);
+    if (j.contains("allow_grad_accum")) TP_READ(r.boolean(j["allow_grad_accum"], path + ".allow_grad_accum"), f.allow_grad_accum);
+    return true;
+}
+
 // 1-based line and column of a byte offset, for syntax errors.
 std::string line_column(std::string_view text, size_t byte) {
     size_t line = 1, column = 1;
@@ -389,13 +413,14 @@ Result<Session> session_parse(std::string_view text, std::string_view source) {
     Result<const json*> inputs = r.object(doc, "inputs", "", true);
     if (!inputs) return inputs.error();
     const json& in = **inputs;
-    if (auto e = r.only_known(in, "inputs", {"model", "cluster", "training", "search_space", "mode", "budget"})) return *e;
+    if (auto e = r.only_known(in, "inputs", {"model", "cluster", "training", "search_space", "mode", "budget", "finetune"})) return *e;
     Result<const json*> model = r.object(in, "model", "inputs", true);
     if (!model) return model.error();
     TP_READ(read_model(r, **model, s.inputs.model_preset), s.inputs.model);
     using Section = Result<bool> (*)(const Reader&, const json&, SessionInputs&);
     struct Named { const char* key; Section read; };
-    for (const Named& n : {Named{"cluster", read_cluster}, {"training", read_training}, {"mode", read_mode}, {"budget", read_budget}}) {
+    for (const Named& n : {Named{"cluster", read_cluster}, {"training", read_training}, {"mode", read_mode}, {"budget", read_budget},
+                           {"finetune", read_finetune}}) {
         Result<const json*> o = r.object(in, n.key, "inputs", false);
         if (!o) return o.error();
         if (*o) {
@@ -428,7 +453,7 @@ nlohmann::json session_inputs_json(const SessionInputs& in) {
     for (const RecomputeChoice& r : in.search_space.recompute) recompute.push_back(recompute_choice_name(r));
     for (OptimizerSharding o : in.search_space.sharding) sharding.push_back(sharding_name(o));
     const SearchSpace& s = in.search_space;
-    return {{"model", model},
+    json out = {{"model", model},
             {"cluster", {{"gpu", in.gpu}, {"nodes", t.nodes}, {"gpus_per_node", t.gpus_per_node}}},
             {"training",
              {{"seq", t.seq}, {"gbs", t.gbs > 0 ? json(t.gbs) : json(nullptr)}, {"precision", precision_name(t.precision)},
@@ -444,6 +469,18 @@ nlohmann::json session_inputs_json(const SessionInputs& in) {
              {{"days", in.budget.days}, {"tokens_b", in.budget.tokens_b}, {"nemo_tflops_per_gpu", in.budget.nemo_tflops_per_gpu},
               {"mfu", in.budget.mfu}, {"family", in.budget.family},
               {"question", in.budget.days_for_model ? "days_for_model" : "size_for_days"}}}};
+    // Fine-tuning inputs only when set, so sessions that never used the panel read and write as before.
+    if (!(in.finetune == FinetuneInputs{})) {
+        const FinetuneInputs& f = in.finetune;
+        out["finetune"] = {{"method", f.method},
+                           {"gpu", f.gpu},
+                           {"tokens_per_sample", f.tokens_per_sample},
+                           {"batch_size", f.batch_size},
+                           {"gpus_per_worker", f.gpus_per_worker},
+                           {"max_gpus", f.max_gpus},
+                           {"allow_grad_accum", f.allow_grad_accum}};
+    }
+    return out;
 }
 
 std::string session_to_json(const Session& s) {

@@ -2,7 +2,7 @@
 //
 //   {"format": "trainplan-session", "schema_version": 1,
 //    "inputs": {"model": {...}, "cluster": {...}, "training": {...}, "search_space": {...}, "mode": {...},
-//               "budget": {...}},
+//               "budget": {...}, "finetune": {...} (only when not the defaults)},
 //    "plan": {...},   derived and recomputable (grid_json, generated files); kept as written
 //    "runs": [...]}   per candidate run results (the empirical search writes these); kept as written
 //
@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "finetune.hpp"
 #include "model.hpp"
 #include "result.hpp"
 #include "search.hpp"
@@ -47,6 +48,7 @@ struct SessionInputs {
     std::string heuristics = "trainplan";  // trainplan | nemo
     int top = 10;                  // candidates to show
     BudgetInputs budget;
+    FinetuneInputs finetune;       // "finetune": the fine-tuning panel / finetune-gpus; written only when not the defaults
 };
 
 struct Session {

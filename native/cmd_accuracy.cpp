@@ -7,6 +7,7 @@
 
 #include "accuracy.hpp"
 #include "cli_common.hpp"
+#include "finetune_accuracy.hpp"
 #include "commands.hpp"
 #include "hardware.hpp"
 #include "preset_report.hpp"
@@ -20,6 +21,8 @@ struct AccuracyFlags {
     std::string nemo_data;  // empty: <data>/../nemo
     std::string preset_gpu = "h100-sxm";
     bool markdown = false, fit = false, presets = false;
+    bool finetune = false;
+    std::string finetune_data;  // empty: <data>/../finetune
 };
 
 // The NeMo launcher presets section: NeMo's grid per preset beside trainplan's verdict and plan.
@@ -34,6 +37,17 @@ Result<std::string> presets_markdown(const AccuracyFlags& f) {
     Result<PresetReport> report = preset_report_run(*presets, *base_configs, *gpu);
     if (!report) return report.error();
     return preset_report_markdown(*report);
+}
+
+// The fine-tuning section: LLMFineTuningBench's valid runs against the minimum-GPU recommender.
+Result<std::string> finetune_markdown(const AccuracyFlags& f) {
+    const std::string dir = f.finetune_data.empty() ? f.data + "/../finetune" : f.finetune_data;
+    const std::string name = "llmfinetuningbench_valid_runs_dev.csv";
+    Result<std::string> csv = read_text_file(dir + "/" + name);
+    if (!csv) return csv.error();
+    Result<FinetuneAccuracyReport> report = finetune_accuracy_run(*csv, name);
+    if (!report) return report.error();
+    return finetune_accuracy_markdown(*report);
 }
 }  // namespace
 
@@ -50,7 +64,18 @@ Runner register_accuracy(CLI::App& app) {
                    "launcher_base_configs_summary.json); default: <--data>/../nemo");
     app.add_option("--preset-gpu", f->preset_gpu, "GPU the presets report assumes (the presets say only 80 GB)")
         ->capture_default_str();
+    app.add_flag("--finetune", f->finetune,
+                 "Print only the fine-tuning section (minimum GPUs on LLMFineTuningBench: fit share, over-recommend share, "
+                 "throughput error) as Markdown");
+    app.add_option("--finetune-data", f->finetune_data,
+                   "The finetune folder of the shared data; default: <--data>/../finetune");
     return [f]() {
+        if (f->finetune) {
+            Result<std::string> text = finetune_markdown(*f);
+            if (!text) return fail(text.error());
+            std::cout << text.value();
+            return 0;
+        }
         if (f->presets) {
             Result<std::string> text = presets_markdown(*f);
             if (!text) return fail(text.error());
@@ -82,7 +107,10 @@ Runner register_accuracy(CLI::App& app) {
         if (!ranking) return fail(ranking.error());
         Result<std::string> presets = presets_markdown(*f);
         if (!presets) return fail(presets.error());
-        std::cout << accuracy_markdown(*report, k) << "\n" << ranking_quality_markdown(*ranking) << "\n" << *presets;
+        Result<std::string> finetune = finetune_markdown(*f);
+        if (!finetune) return fail(finetune.error());
+        std::cout << accuracy_markdown(*report, k) << "\n" << ranking_quality_markdown(*ranking) << "\n" << *presets << "\n"
+                  << *finetune;
         return 0;
     };
 }

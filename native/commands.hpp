@@ -21,5 +21,7 @@ Runner register_launch(CLI::App& app);
 Runner register_status(CLI::App& app);
 Runner register_collect(CLI::App& app);
 Runner register_parse_log(CLI::App& app);
+Runner register_finetune_gpus(CLI::App& app);
+Runner register_sweep(CLI::App& app);
 
 }  // namespace tp::cli

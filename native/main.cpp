@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
     add("accuracy", "Predicted vs published memory and throughput over the ground-truth data (--fit re-fits the constants)",
         tp::cli::register_accuracy);
     add("parse-log", "Parse training logs: framework, per-step time, TFLOP/s/GPU, tokens/s/GPU, loss, and the failure with its line", tp::cli::register_parse_log);
+    add("finetune-gpus", "Fewest GPUs (and workers) a fine-tuning job (full, LoRA, QLoRA) needs without running out of memory",
+        tp::cli::register_finetune_gpus);
+    add("sweep", "Every point of an ado space file (entitySpace) through finetune-gpus, written as CSV", tp::cli::register_sweep);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

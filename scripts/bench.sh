@@ -18,6 +18,9 @@ echo "$out" | jq -r '.benchmarks[] | "\(.name): \(.items_per_second | floor) can
 out="$(build/native-release/bench/bench_log_parse --benchmark_filter='^$' 2>/dev/null)"
 echo "$out" | awk '$1 == "log" { table = 1; next }
   table && NF == 5 { printf "log_parse %s: %d MB/s, grep -c %d MB/s (%.2fx grep'"'"'s rate; target 0.5x)\n", $1, $3, $4, $5 }'
+# The fine-tuning sweep over ado's 3,960-point example (issue 7's target: under one second).
+out="$(build/native-release/bench/bench_sweep --benchmark_min_time=1 --benchmark_format=json)"
+echo "$out" | jq -r '.benchmarks[] | "\(.name): \(.points | floor) points in \(.real_time | . * 10 | floor / 10) ms per sweep (target 1000 ms: \(1000 / .real_time * 10 | floor / 10)x)"'
 # The page's budgets (issue 6): gzipped size, navigation to first frame in headless Chromium, recompute time.
 scripts/build.sh web >/dev/null
 node bench/web_budgets.js public

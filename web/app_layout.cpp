@@ -43,6 +43,12 @@ void app_draw(AppState& s) {
             panel_recommend(s);
             ImGui::EndTabItem();
         }
+        const bool finetune = ImGui::BeginTabItem("Fine-tuning GPUs");
+        app_record_rect(s, "tab_finetune");
+        if (finetune) {
+            panel_finetune(s);
+            ImGui::EndTabItem();
+        }
         if (!s.runs.runs.empty()) {
             const std::string label = "Measured runs (" + std::to_string(s.runs.runs.size()) + ")###runs";
             const bool runs = ImGui::BeginTabItem(label.c_str(), nullptr, s.show_runs_tab ? ImGuiTabItemFlags_SetSelected : 0);

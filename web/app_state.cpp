@@ -67,10 +67,13 @@ void app_recompute(AppState& s) {
         s.json = "{\"error\": \"see page\"}";
     }
     app_update_grid(s);
+    app_update_finetune(s);
 }
 
 void app_update_grid(AppState& s) {
-    std::string key = session_inputs_json(s.inputs).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    nlohmann::json inputs = session_inputs_json(s.inputs);
+    inputs.erase("finetune");  // the fine-tuning tab's inputs do not change the grid
+    std::string key = inputs.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (key == s.grid_key) return;
     s.grid_key = std::move(key);
     s.grid = SearchResult{};

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "finetune.hpp"
 #include "generate_plan.hpp"
 #include "hardware.hpp"
 #include "run_journal.hpp"
@@ -70,6 +71,11 @@ struct AppState {
     const char* sort_by = "rank";  // the candidates table's sort column (its header) and direction
     bool sort_descending = false;
 
+    // Fine-tuning panel: its answer for the current inputs (finetune_key: the inputs JSON it was computed from).
+    std::string finetune_key;
+    std::string finetune_error;  // unknown GPU or method
+    FinetunePlan finetune_plan;
+
     // Share links and files (app_files.hpp).
     std::string notice;            // one message under the title: a refused link or file, or what was opened
     bool notice_is_error = false;
@@ -101,6 +107,8 @@ AppState& app_state();
 // Recomputes the recommendation (always) and the grid (when the inputs changed since the last grid).
 void app_recompute(AppState& s);
 void app_update_grid(AppState& s);
+// Recomputes the fine-tuning answer when the inputs changed (panel_finetune.cpp).
+void app_update_finetune(AppState& s);
 // grid_json (core/report.hpp) of the current grid, the first `top` candidates, as `trainplan grid --json` prints it.
 std::string app_grid_json(AppState& s, size_t top);
 // Replaces the inputs from a session document; returns "" or the error message (inputs unchanged then).

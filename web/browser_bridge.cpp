@@ -119,7 +119,9 @@ EMSCRIPTEN_KEEPALIVE const char* tp_session_json() {
 // first three rows as [rank, memory GiB]},
 // "model": {"name", "preset", "import_error", "import_status"} (the model panel's inline messages),
 // "runs": {"source", "count", "finished", "failed", "optimal", "measured": [[config, measured s, predicted s, error]]},
-// "page": {"notice", "notice_is_error", "share_fragment", "files": names in the files tab, "files_error"}}.
+// "page": {"notice", "notice_is_error", "share_fragment", "files": names in the files tab, "files_error"},
+// "finetune": the fine-tuning tab's answer as `finetune-gpus --json` keys {"can_recommend", "gpus", "workers", "reason"}
+// plus "error" (an unknown GPU or method)}.
 EMSCRIPTEN_KEEPALIVE const char* tp_status_json() {
     static std::string out;
     const tp::web::AppState& s = tp::web::app_state();
@@ -144,7 +146,12 @@ EMSCRIPTEN_KEEPALIVE const char* tp_status_json() {
     for (const auto& f : s.files) files.push_back(f.first);
     const nlohmann::json page = {{"notice", s.notice}, {"notice_is_error", s.notice_is_error}, {"share_fragment", s.share_fragment},
                                  {"files", files}, {"files_error", s.files_error}};
-    out = nlohmann::json({{"grid", grid}, {"model", model}, {"runs", runs}, {"page", page}})
+    const tp::FinetunePlan& fp = s.finetune_plan;
+    const nlohmann::json finetune = {{"can_recommend", fp.can_recommend ? 1 : 0},
+                                     {"gpus", fp.can_recommend ? nlohmann::json(fp.gpus) : nlohmann::json(nullptr)},
+                                     {"workers", fp.can_recommend ? nlohmann::json(fp.workers) : nlohmann::json(nullptr)},
+                                     {"reason", fp.reason}, {"error", s.finetune_error}};
+    out = nlohmann::json({{"grid", grid}, {"model", model}, {"runs", runs}, {"page", page}, {"finetune", finetune}})
               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return out.c_str();
 }

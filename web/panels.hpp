@@ -19,6 +19,9 @@ void panel_heatmap(AppState& s, float height);
 // Model size for a compute budget: NeMo's and trainplan's figures side by side.
 void panel_recommend(AppState& s);
 
+// Fine-tuning: the fewest GPUs and workers for the model on the left (inputs.finetune; finetune-gpus' answer).
+void panel_finetune(AppState& s);
+
 // The share bar: share link, open and save a session; the notice of the last link or file.
 void panel_share(AppState& s);
 // Files to download: the session, generate's plan files for the inputs, collect's CSV files of opened runs.

@@ -131,7 +131,8 @@ TEST(HeatmapTable, DefaultGrid) {
 class HeatmapPanel : public ::testing::Test {
 protected:
     void SetUp() override {
-        app_state() = AppState{};
+        AppState fresh;  // named, not a temporary: GCC 12 false maybe-uninitialized (see test_panels_headless.cpp)
+        app_state() = std::move(fresh);
         ImGui::CreateContext();
         ImGuiIO& io = ImGui::GetIO();
         io.IniFilename = nullptr;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "app_files.hpp"
+#include "model_presets.hpp"
 #include "panels.hpp"
 
 namespace tp::web {
@@ -77,7 +78,8 @@ protected:
     }
     void every_panel(int n) {
         frames(n);
-        for (void (*panel)(AppState&) : {panel_model, panel_cluster, panel_grid, panel_recommend, panel_share, panel_files, panel_runs})
+        for (void (*panel)(AppState&) : {panel_model, panel_cluster, panel_grid, panel_recommend, panel_finetune, panel_share, panel_files,
+                                                panel_runs})
             frames(n, panel);
     }
 };
@@ -278,6 +280,34 @@ TEST_F(Headless, AnOpenedFileIsASessionOrAConfigJson) {
     EXPECT_NE(app_open_file(s, "notes.txt", "not json {").find("not valid JSON"), std::string::npos);
     EXPECT_EQ(app_open_file(s, "session.json", read_fixture("tests/data/session/llama3_70b_fp8.json")), "");
     EXPECT_EQ(s.inputs.model_preset, "llama3-70b");
+}
+
+// The fine-tuning panel answers for the model on the left, follows its inputs, and refuses a bad GPU inline.
+TEST_F(Headless, FinetunePanelAnswersAndFollowsInputs) {
+    AppState& s = app_state();
+    frames(2, panel_finetune);
+    ASSERT_TRUE(s.finetune_error.empty()) << s.finetune_error;
+    EXPECT_TRUE(s.finetune_plan.can_recommend) << s.finetune_plan.reason;  // llama3-8b LoRA on one A100
+    EXPECT_EQ(s.finetune_plan.gpus, 1);
+    s.inputs.model = *model_preset_find("llama3.1-70b");
+    s.inputs.model_preset = "llama3.1-70b";
+    s.inputs.finetune.method = "full";
+    s.inputs.finetune.gpu = "NVIDIA-A100-SXM4-80GB";
+    s.inputs.finetune.batch_size = 64;
+    s.inputs.finetune.max_gpus = 64;
+    frames(2, panel_finetune);
+    ASSERT_TRUE(s.finetune_plan.can_recommend) << s.finetune_plan.reason;
+    EXPECT_GT(s.finetune_plan.workers, 1);
+    // The share link carries the panel's inputs.
+    AppState copy;
+    ASSERT_TRUE(app_set_session(copy, app_session_json(s)).empty());
+    EXPECT_TRUE(copy.inputs.finetune == s.inputs.finetune);
+    s.inputs.finetune.gpu = "no-such-gpu";
+    every_panel(2);
+    EXPECT_NE(s.finetune_error.find("--gpu: unknown GPU 'no-such-gpu'"), std::string::npos) << s.finetune_error;
+    bool tab = false;
+    for (const WidgetRect& r : s.rects) tab = tab || r.id == "tab_finetune";
+    EXPECT_TRUE(tab);
 }
 
 TEST_F(Headless, TinyAndEmptyDisplays) {

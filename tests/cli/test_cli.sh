@@ -150,5 +150,34 @@ expect_fail "parse-log missing file" "/nonexistent.log: cannot open file" parse-
 expect_fail "parse-log binary file" "not a text log: binary data" parse-log --json "$TP"
 expect_fail "parse-log bad warmup" "--warmup -1: must be 0 or more" parse-log --json --warmup -1 "$MLM"
 expect_fail "parse-log needs a file" "files is required" parse-log --json
+# finetune-gpus (issue 7): ado's min_gpu_recommender keys, benchmark names, close matches, can_recommend 0 with a reason.
+json_key "finetune-gpus contract" '.can_recommend == 1 and .gpus == 1 and .workers == 1 and (.reason | type) == "string"
+    and (.memory_gib | has("weights") and has("gradients") and has("optimizer") and has("activations") and has("logits") and has("other") and has("total"))
+    and .memory_gib.total <= .memory_gib.usable' \
+    finetune-gpus --model llama-7b --method lora --gpu NVIDIA-A100-SXM4-80GB --tokens-per-sample 2048 --batch-size 8 --json
+json_key "finetune-gpus benchmark names" '.can_recommend == 1 and .model == "mixtral-8x7b" and .method == "qlora"' \
+    finetune-gpus --model mixtral-8x7b-instruct-v0.1 --method gptq-lora --gpu NVIDIA-A100-SXM4-80GB --tokens-per-sample 512 --batch-size 8 --json
+json_key "finetune-gpus workers" '.can_recommend == 1 and .workers == 2 and .gpus == 8' \
+    finetune-gpus --model llama3.1-70b --method full --gpu NVIDIA-A100-SXM4-80GB --tokens-per-sample 4096 --batch-size 64 --max-gpus 16 --json
+json_key "finetune-gpus cannot recommend" '.can_recommend == 0 and .gpus == null and (.reason | test("does not fit within 8 GPUs"))' \
+    finetune-gpus --model llama3.1-405b --method full --gpu L40S --tokens-per-sample 4096 --batch-size 8 --json
+json_key "finetune-gpus model not described" '.can_recommend == 0 and (.reason | test("decoder-only"))' \
+    finetune-gpus --model t5-3b --method full --gpu L40S --tokens-per-sample 512 --batch-size 8 --json
+expect_fail "finetune-gpus unknown model" "close matches: llama3-8b" finetune-gpus --model lama3-8b --method lora --gpu L40S --tokens-per-sample 512 --batch-size 8 --json
+expect_fail "finetune-gpus unknown gpu" "--gpu: unknown GPU 'A100-SXM4-80G'" finetune-gpus --model llama3-8b --method lora --gpu A100-SXM4-80G --tokens-per-sample 512 --batch-size 8 --json
+expect_fail "finetune-gpus bad method" "--method: 'prefix' is not one of full, lora, qlora" finetune-gpus --model llama3-8b --method prefix --gpu L40S --tokens-per-sample 512 --batch-size 8
+expect_fail "finetune-gpus bad batch" "--batch-size: must be at least 1" finetune-gpus --model llama3-8b --method lora --gpu L40S --tokens-per-sample 512 --batch-size 0
+expect_ok "finetune-gpus text" "worker(s) x" finetune-gpus --model granite-3.1-8b-instruct --method full --gpu NVIDIA-A100-80GB-PCIe --tokens-per-sample 1024 --batch-size 16
+FT_SESSION="$(mktemp)"; trap 'rm -f "$ERR" "$FT_SESSION"' EXIT
+echo '{"format": "trainplan-session", "schema_version": 1, "inputs": {"model": {"preset": "llama3.1-8b"}, "finetune": {"method": "gptq-lora", "gpu": "L40S", "tokens_per_sample": 4096, "batch_size": 16}}}' > "$FT_SESSION"
+json_key "finetune-gpus --session" '.can_recommend == 1 and .method == "qlora" and .gpu == "l40s" and .model == "llama3.1-8b"' finetune-gpus --session "$FT_SESSION" --json
+expect_fail "finetune-gpus session and flags" "--session replaces --method" finetune-gpus --session "$FT_SESSION" --method full --json
+expect_fail "finetune-gpus needs method" "--method is required (or give --session)" finetune-gpus --model llama3-8b --gpu L40S --tokens-per-sample 512 --batch-size 8
+# sweep (issue 7): ado's 3,960-point example to CSV; a bad space file names the file, line and key.
+"$TP" sweep "$HERE/../../examples/ado_sweep/space.yaml" 2>/dev/null | awk -F, 'NR == 1 { ok = ($1 == "model_name" && $7 == "can_recommend" && $8 == "gpus" && $9 == "workers") } END { exit !(ok && NR == 3961) }'
+check "sweep ado example csv" $?
+expect_fail "sweep bad values" "values_not_list.yaml:4: entitySpace[0].propertyDomain.values: expected a list" sweep "$HERE/../../fuzz/corpus/ado_space/values_not_list.yaml"
+expect_fail "sweep missing file" "/nonexistent.yaml: cannot open file" sweep /nonexistent.yaml
+expect_fail "sweep bad lora rank" "--lora-rank: must be at least 1" sweep "$HERE/../../examples/ado_sweep/space.yaml" --lora-rank 0
 echo "cli_contract: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -53,7 +53,7 @@ let sessions = 0;
 function cliGrid(cli, sessionText) {
   const file = path.join(tmp, `session-${++sessions}.json`);
   fs.writeFileSync(file, sessionText);
-  return JSON.parse(execFileSync(cli, ['grid', '--session', file, '--top', '10', '--json'], { encoding: 'utf8' }));
+  return JSON.parse(execFileSync(cli, ['grid', '--session', file, '--top', '10', '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 }));
 }
 
 // The page's grid against the CLI's: the same candidates in the same order (every contract key of the
@@ -372,6 +372,36 @@ async function pressKey(page, key) {
     await frames(3);
     check('a link pasted into the open page restores it (hashchange)', await api('tp_session_json') === shared);
 
+    // [Fine-tuning] The fine-tuning tab answers as `trainplan finetune-gpus --session` does for the same inputs
+    // (the model on the left, inputs.finetune), and a share link carries those inputs.
+    const sessionFt = { format: 'trainplan-session', schema_version: 1,
+      inputs: { model: { preset: 'mixtral-8x7b' },
+                finetune: { method: 'gptq-lora', gpu: 'NVIDIA-A100-SXM4-80GB', tokens_per_sample: 4096, batch_size: 32, max_gpus: 16 } } };
+    check('the fine-tuning session is accepted', await setSession(JSON.stringify(sessionFt)) === '');
+    await clickRect(page, (await json('tp_widget_rects_json')).tab_finetune);
+    await frames(3);
+    const ftPage = (await json('tp_status_json')).finetune;
+    if (cli) {
+      const file = path.join(tmp, `session-${++sessions}.json`);
+      fs.writeFileSync(file, await api('tp_session_json'));
+      const ftCli = JSON.parse(execFileSync(cli, ['finetune-gpus', '--session', file, '--json'], { encoding: 'utf8' }));
+      check('the fine-tuning tab answers as finetune-gpus --session', ftPage.can_recommend === ftCli.can_recommend && ftPage.gpus === ftCli.gpus &&
+            ftPage.workers === ftCli.workers && ftPage.reason === ftCli.reason && ftPage.error === '',
+            `${JSON.stringify(ftPage)} vs ${JSON.stringify(ftCli).slice(0, 200)}`);
+    } else {
+      check('the fine-tuning tab answers', ftPage.can_recommend === 1 && ftPage.gpus >= 1 && ftPage.error === '', JSON.stringify(ftPage));
+    }
+    await page.screenshot({ path: shotNamed('finetune') });
+    await clickRect(page, (await json('tp_widget_rects_json')).share);
+    await frames(2);
+    const ftOpened = await openOn(page.url());
+    const ftRestored = JSON.parse(ftOpened.session).inputs.finetune || {};
+    check('a share link carries the fine-tuning inputs', ftRestored.method === 'gptq-lora' && ftRestored.tokens_per_sample === 4096 &&
+          ftRestored.batch_size === 32 && ftRestored.max_gpus === 16 && ftOpened.status.finetune.can_recommend === ftPage.can_recommend,
+          JSON.stringify(ftRestored));
+    await ftOpened.page.close();
+    await clickRect(page, (await json('tp_widget_rects_json')).tab_plan);
+
     // [Session from the native tool] `trainplan search` (local executor, the replay workload: a TEST DOUBLE) writes
     // a session with runs; the page opens it through its file picker and shows measured against predicted, and the
     // CSV it offers is the one collect wrote. Its other files are what `trainplan generate --session` writes.
@@ -385,7 +415,8 @@ async function pressKey(page, key) {
                          '--run-dir', run, '--command',
                          `python3 ${workload} --logs ${logs} --tp {tp} --pp {pp} --cp {cp} --mbs {mbs} --gbs {gbs} --steps {max_steps} --step-seconds 0.01`],
                    { stdio: ['ignore', 'ignore', 'pipe'] });
-      // A config.json through the same picker becomes the model.
+      // A config.json through the same picker becomes the model (on 16 x 8 GPUs, where Mixtral 8x7B has candidates).
+      await setBudget([16, 8, 5, 300]);
       const configChooser = page.waitForEvent('filechooser', { timeout: 10000 });
       await clickRect(page, (await json('tp_widget_rects_json')).open_session);
       await (await configChooser).setFiles(path.join(root, 'tests/data/hf/mixtral_8x7b.json'));
@@ -618,7 +649,7 @@ async function pressKey(page, key) {
     server.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(`screenshots: ${shot} ${shotNamed('rejected')} ${shotNamed('config-json')} ${shotNamed('budget')} ${shotNamed('share-link')} ${shotNamed('bad-link')} ${shotNamed('measured')} ${shotNamed('files')} ${shotNamed('days')} ${shotNamed('custom')}`);
+  console.log(`screenshots: ${shot} ${shotNamed('rejected')} ${shotNamed('config-json')} ${shotNamed('budget')} ${shotNamed('share-link')} ${shotNamed('bad-link')} ${shotNamed('measured')} ${shotNamed('files')} ${shotNamed('days')} ${shotNamed('custom')} ${shotNamed('finetune')}`);
   console.log(`web_smoke: ${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 })().catch((e) => { console.error(e); process.exit(1); });

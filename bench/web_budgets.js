@@ -9,24 +9,15 @@
 'use strict';
 const path = require('path');
 const fs = require('fs');
-const http = require('http');
 const os = require('os');
 const zlib = require('zlib');
 const { chromium } = require(path.join(__dirname, '..', 'tests', 'web', 'node_modules', 'playwright-core'));
+const { serveStatic } = require(path.join(__dirname, '..', 'tests', 'web', 'serve.js'));
 
 const publicDir = path.resolve(process.argv[2] || path.join(__dirname, '..', 'public'));
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 const median = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
-function serve() {
-  const server = http.createServer((req, res) => {
-    const file = path.join(publicDir, decodeURIComponent(req.url.split('?')[0]).replace(/^\/$/, '/index.html'));
-    if (!file.startsWith(publicDir) || !fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
-    res.writeHead(200, { 'Content-Type': types[path.extname(file)] || 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
+const serve = () => serveStatic(publicDir);
 
 (async () => {
   const sizes = ['trainplan.wasm', 'trainplan.js'].map((f) => {

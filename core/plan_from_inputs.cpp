@@ -90,13 +90,17 @@ Result<PlanRequest> plan_request_from_inputs(const SessionInputs& in, const Plan
     plan_name_pieces(in.model, r.model_name, r.size_label);
     r.nemo.model_size_b = std::round(model_param_counts(in.model).total / 1e9);
     r.nemo.gpu_memory_gb = gpu->nominal_memory_gb >= 80 ? 80 : 40;
+    plan_fill_nemo_input(r, schedule.max_steps_per_run, schedule.max_minutes_per_run);
+    return r;
+}
+
+void plan_fill_nemo_input(PlanRequest& r, int max_steps_per_run, int max_minutes_per_run) {
     NemoGridInput& n = r.nemo;
     n.model_type = r.model_name;
     n.layers = r.model.layers, n.heads = r.model.heads, n.seq = r.base.seq;
     n.nodes = r.base.nodes, n.gpus_per_node = r.base.gpus_per_node;
-    r.max_steps_per_run = schedule.max_steps_per_run;
-    r.max_minutes_per_run = schedule.max_minutes_per_run;
-    return r;
+    r.max_steps_per_run = max_steps_per_run;
+    r.max_minutes_per_run = max_minutes_per_run;
 }
 
 std::string plan_manifest(const SessionInputs& in, const PlanRequest& r, const Plan& p) {

@@ -38,6 +38,10 @@ Result<BaseConfig> base_config_for_model(const ModelSpec& m, const TrainConfig& 
 // resolved to the ~4M-token default, the base config from base_config_for_model).
 Result<PlanRequest> plan_request_from_inputs(const SessionInputs& in, const PlanSchedule& schedule, std::vector<std::string>& choices);
 
+// NeMo's grid input (model type, layers, heads, sequence, cluster) from the request's model and base; the
+// caller sets the size and GPU memory class. Also sets the per-run limits from `schedule`.
+void plan_fill_nemo_input(PlanRequest& r, int max_steps_per_run, int max_minutes_per_run);
+
 // The session manifest `generate` writes: the inputs and the plan section.
 std::string plan_manifest(const SessionInputs& in, const PlanRequest& r, const Plan& p);
 

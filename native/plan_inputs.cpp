@@ -228,12 +228,7 @@ Result<PreparedPlan> from_inputs(const PlanFlags& f, const CLI::App& app) {
     r.base = in.training;
     r.space = in.search_space;
     r.top = size_t(in.top);
-    NemoGridInput& n = r.nemo;
-    n.model_type = r.model_name;
-    n.layers = r.model.layers, n.heads = r.model.heads, n.seq = r.base.seq;
-    n.nodes = r.base.nodes, n.gpus_per_node = r.base.gpus_per_node;
-    r.max_steps_per_run = f.max_steps;
-    r.max_minutes_per_run = f.max_minutes;
+    plan_fill_nemo_input(r, f.max_steps, f.max_minutes);
     p.inputs = in;
     return p;
 }

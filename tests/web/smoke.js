@@ -14,8 +14,8 @@
 // build/native-release/native/trainplan that exists.
 'use strict';
 const { chromium } = require('playwright-core');
+const { serveStatic } = require('./serve');
 const { execFileSync } = require('child_process');
-const http = require('http');
 const fs = require('fs');
 const path = require('path');
 const os = require('os');
@@ -24,17 +24,8 @@ const root = path.resolve(__dirname, '..', '..');
 const publicDir = path.resolve(process.argv[2] || 'public');
 const shot = path.resolve(process.argv[3] || 'trainplan-web.png');
 const shotNamed = (suffix) => shot.replace(/(\.png)?$/, `-${suffix}.png`);
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 
-function serve() {
-  const server = http.createServer((req, res) => {
-    const file = path.join(publicDir, decodeURIComponent(req.url.split('?')[0]).replace(/^\/$/, '/index.html'));
-    if (!file.startsWith(publicDir) || !fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
-    res.writeHead(200, { 'Content-Type': types[path.extname(file)] || 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
+const serve = () => serveStatic(publicDir);
 
 let passed = 0, failed = 0;
 function check(name, ok, detail) {

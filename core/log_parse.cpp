@@ -71,19 +71,6 @@ std::optional<Error> not_text(std::string_view text) {
     return std::nullopt;
 }
 
-// tokens/s per GPU when the log prints it per GPU, else from tokens/s of all GPUs (or samples/s, or
-// the global batch and the step time) and the run's GPU count; never without the GPU count.
-std::optional<double> tokens_per_gpu(const logparse::StepRecord& r, const LogParseOptions& o) {
-    if (r.tokens_per_s_per_gpu) return r.tokens_per_s_per_gpu;
-    if (o.gpus <= 0) return std::nullopt;
-    const double seq = r.seq_length ? *r.seq_length : double(o.seq_length);  // 0 = unknown
-    std::optional<double> total = r.tokens_per_s_total;
-    if (!total && r.samples_per_s && seq > 0) total = *r.samples_per_s * seq;
-    if (!total && r.global_batch && seq > 0 && r.step_time_s && *r.step_time_s > 0) total = *r.global_batch * seq / *r.step_time_s;
-    if (!total) return std::nullopt;
-    return *total / o.gpus;
-}
-
 std::optional<double> mean(double sum, int n) { return n > 0 ? std::optional<double>(sum / n) : std::nullopt; }
 
 LogSummary summarize(const std::vector<LogStep>& steps, int warmup) {
@@ -117,19 +104,12 @@ Result<LogParse> log_parse(std::string_view text, const LogParseOptions& options
 
     LogParse p;
     p.framework = logparse::framework_detect(text);
-    logparse::StepSink sink;
+    logparse::StepSink sink(options, text.size());
     logparse::steps_parse(text, p.framework, sink);
-
-    std::optional<size_t> first_non_finite;
-    const logparse::StepSink::Records& records = sink.records();
-    p.steps.reserve(records.size());
-    for (size_t i = 0; i < records.size(); ++i) {
-        const logparse::StepRecord& r = records[i];
-        if (r.non_finite && !first_non_finite) first_non_finite = r.offset;
-        p.steps.push_back(LogStep{r.step, r.step_time_s, r.tflops_per_gpu, tokens_per_gpu(r, options), r.loss});
-    }
+    sink.finish();
+    p.steps = std::move(sink.steps());
     p.summary = summarize(p.steps, options.warmup_steps);
-    p.failure = logparse::failure_classify(text, first_non_finite);
+    p.failure = logparse::failure_classify(text, sink.first_non_finite());
     return p;
 }
 

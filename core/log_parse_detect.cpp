@@ -60,12 +60,15 @@ void steps_parse(std::string_view text, LogFramework f, StepSink& sink) {
         case LogFramework::deepspeed: {
             // GPT-NeoX records and the engine's timer lines, in the order they were printed, so one
             // step's timer line and record meet in the sink and count once.
-            StepSink records, timers;
+            constexpr bool kKeepRecords = true;  // whole, for the merge below
+            StepSink records({}, text.size(), kKeepRecords), timers({}, text.size(), kKeepRecords);
             megatron_parse(text, records, false);
             deepspeed_timer_parse(text, timers);
             std::vector<StepRecord> all;
-            for (StepSink* part : {&records, &timers})
-                for (size_t i = 0; i < part->records().size(); ++i) all.push_back(part->records()[i]);
+            for (StepSink* part : {&records, &timers}) {
+                part->finish();
+                all.insert(all.end(), part->records().begin(), part->records().end());
+            }
             std::stable_sort(all.begin(), all.end(), [](const StepRecord& a, const StepRecord& b) { return a.offset < b.offset; });
             for (const StepRecord& r : all) sink.add(r);
             return;

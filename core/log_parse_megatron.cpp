@@ -29,6 +29,7 @@
 // " samples/sec: {:.3f} |" first and " approx flops per GPU: {human_readable_flops}" with a unit
 // ("112.9TFLOPS"), loss as " lm_loss: {:.6E} |". Fixture: deepspeed_01.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <string>
 
@@ -124,11 +125,28 @@ constexpr uint64_t kKeyLengths = [] {
     return bits;
 }();
 
+// For each length, the keys of that length (at most two), by index in kKeys + 1 (0: none), so that
+// a key as printed is compared with those alone.
+constexpr auto kKeysByLength = [] {
+    std::array<std::array<uint8_t, 2>, 64> table{};
+    for (size_t i = 0; i < std::size(kKeys); ++i) {
+        auto& slot = table[kKeys[i].first.size()];
+        slot[slot[0] == 0 ? 0 : 1] = uint8_t(i + 1);
+    }
+    return table;
+}();
+
 const Key* key_lookup(std::string_view key, bool loose) {
-    if (!loose && (key.size() > 63 || (kKeyLengths >> key.size() & 1) == 0)) return nullptr;
-    for (const auto& [name, k] : kKeys) {
-        if (!loose && (key.size() != name.size() || key[0] != name[0])) continue;  // before a memcmp
-        if (key_is(key, name, loose)) return &k;
+    if (loose) {
+        for (const auto& [name, k] : kKeys)
+            if (key_is(key, name, loose)) return &k;
+        return nullptr;
+    }
+    if (key.size() > 63 || (kKeyLengths >> key.size() & 1) == 0) return nullptr;
+    for (const uint8_t index : kKeysByLength[key.size()]) {
+        if (index == 0) break;
+        const auto& [name, k] = kKeys[index - 1];
+        if (same_bytes(key.data(), name.data(), name.size())) return &k;
     }
     return nullptr;
 }
@@ -137,28 +155,38 @@ const Key* key_lookup(std::string_view key, bool loose) {
 // the keys wanted here have their number read.
 void read_fields(std::string_view record, bool loose, StepRecord& r) {
     std::optional<double> grad, nans;
+    // The fields' '|' and the ':' after each key, in order, from one cursor over the record.
+    ByteCursor marks(record, '|', ':');
     size_t b = 0;
+    size_t mark = marks.next();
     while (b < record.size()) {
-        size_t e = record.find('|', b);
-        if (e == record.npos) e = record.size();
-        std::string_view field = record.substr(b, e - b);
+        // The field [b, e) and its first ':' (npos: none before its '|').
+        size_t colon = record.npos;
+        while (mark != record.npos && record[mark] == ':') {
+            if (colon == record.npos) colon = mark;
+            mark = marks.next();
+        }
+        const size_t e = mark == record.npos ? record.size() : mark;
+        if (mark != record.npos) mark = marks.next();
+        const size_t field_begin = b;
         b = e + 1;
-        const size_t colon = field.find(':');
-        if (colon == field.npos) continue;
-        const Key* which = key_lookup(trim(field.substr(0, colon)), loose);
+        if (colon == record.npos) continue;
+        const Key* which = key_lookup(trim(record.substr(field_begin, colon - field_begin)), loose);
         if (!which) continue;
+        // The value is read in the record, not the field alone: the field's '|' ends a number as
+        // the field's end would, and the number's bytes can then be read eight at a time.
         size_t i = colon + 1;
         double v = 0;
         // Milliseconds become seconds, and "112.9TFLOPS" TFLOP/s, by an exact power-of-ten shift
         // while reading, not a division that rounds again.
-        if (!parse_number(field, i, v, *which == elapsed ? -3 : 0)) continue;
+        if (!parse_number(record, i, v, *which == elapsed ? -3 : 0)) continue;
         switch (*which) {
             case elapsed: r.step_time_s = v; break;
             case tflops: r.tflops_per_gpu = v; break;
             case neox_flops: {  // GPT-NeoX's human_readable_flops: the unit's prefix scales it
-                const int power = si_suffix_power(field, i);
+                const int power = si_suffix_power(record, i);
                 size_t j = colon + 1;
-                if (parse_number(field, j, v, power - 12)) r.tflops_per_gpu = v;
+                if (parse_number(record, j, v, power - 12)) r.tflops_per_gpu = v;
                 break;
             }
             case loss: r.loss = v; break;
@@ -203,23 +231,18 @@ std::vector<BridgeStepTime> bridge_step_times(std::string_view text) {
 // elapsed_time_per_iteration, rounded to 0.01 s): normally the next record (rank 0 prints it just
 // before the last rank prints the record), else the previous one when ranks' output interleaved
 // the other way. A line matching neither (its record cut off) is left alone.
-void attach_bridge_step_times(std::string_view text, StepSink::Records& records) {
-    if (records.empty()) return;
+void attach_bridge_step_times(std::string_view text, std::vector<LogStep>& steps, const std::vector<size_t>& offsets) {
+    if (steps.empty()) return;
     for (const BridgeStepTime& st : bridge_step_times(text)) {
         // The first record at or after the line (records are in text order).
-        size_t lo = 0, hi = records.size();
-        while (lo < hi) {
-            const size_t mid = lo + (hi - lo) / 2;
-            if (records[mid].offset < st.offset) lo = mid + 1;
-            else hi = mid;
-        }
-        auto matches = [&](const StepRecord& r) {
+        const size_t lo = size_t(std::lower_bound(offsets.begin(), offsets.end(), st.offset) - offsets.begin());
+        auto matches = [&](const LogStep& r) {
             return r.step_time_s && !r.tflops_per_gpu && std::fabs(*r.step_time_s - st.step_time_s) <= 0.0051;
         };
-        if (lo < records.size() && matches(records[lo])) {
-            records[lo].tflops_per_gpu = st.tflops_per_gpu;
-        } else if (lo > 0 && matches(records[lo - 1])) {
-            records[lo - 1].tflops_per_gpu = st.tflops_per_gpu;
+        if (lo < steps.size() && matches(steps[lo])) {
+            steps[lo].tflops_per_gpu = st.tflops_per_gpu;
+        } else if (lo > 0 && matches(steps[lo - 1])) {
+            steps[lo - 1].tflops_per_gpu = st.tflops_per_gpu;
         }
     }
 }
@@ -228,7 +251,8 @@ void attach_bridge_step_times(std::string_view text, StepSink::Records& records)
 
 std::optional<Span> megatron_at(std::string_view text, size_t k, size_t from) {
     // The header is on the anchor's line, or a few lines up when the record was hard-wrapped.
-    size_t b = line_begin(text, k);
+    const size_t anchor_line = line_begin(text, k);
+    size_t b = anchor_line;
     size_t h = header_in(text.substr(b, k - b));
     for (int up = 0; h == text.npos && up < 8 && b > from; ++up) {
         const size_t pb = previous_line(text, b);
@@ -239,7 +263,8 @@ std::optional<Span> megatron_at(std::string_view text, size_t k, size_t from) {
         h = header_in(prev);
     }
     if (h == text.npos) return std::nullopt;  // an elapsed time without Megatron's header
-    Span s{b, line_end(text, b), b + h};
+    // On the anchor's line the end is looked for from the anchor: the bytes before it have no break.
+    Span s{b, line_end(text, b == anchor_line ? k : b), b + h};
     // Join hard-wrapped continuation lines while the record is incomplete: it lacks the elapsed
     // time, or its last line does not end a field with '|'. A blank line or another record's
     // header stops the join; so does a limit (a record is at most a few wrapped lines).
@@ -286,6 +311,7 @@ LogFramework megatron_flavour(std::string_view text, Span first) {
 }
 
 void megatron_parse(std::string_view text, StepSink& sink, bool bridge) {
+    if (bridge) sink.keep_offsets();  // for attach_bridge_step_times
     size_t pos = 0;
     while (std::optional<Span> s = megatron_next(text, pos)) {
         pos = std::max(s->end, pos + 1);  // always forward, whatever the record's span
@@ -296,20 +322,23 @@ void megatron_parse(std::string_view text, StepSink& sink, bool bridge) {
             storage = joined(text, *s);
             record = storage;
         }
-        StepRecord r;
+        StepRecord& r = sink.begin();
         r.offset = s->begin;
         // megatron_at found the header at s->anchor, "iteration N/ M |", so N is read as it stands;
         // joining a wrapped record's lines moves the header, which is looked for again.
         if (loose) {
-            if (header_in(record, &r.step) == record.npos) continue;
+            if (header_in(record, &r.step) == record.npos) continue;  // not committed: dropped
         } else {
             size_t i = s->anchor + 9;  // strlen("iteration")
             parse_integer(text, i, r.step);
         }
         read_fields(record, loose, r);
-        sink.add(r);
+        sink.commit();
     }
-    if (bridge) attach_bridge_step_times(text, sink.records());
+    if (bridge) {
+        sink.finish();
+        attach_bridge_step_times(text, sink.steps(), sink.offsets());
+    }
 }
 
 }  // namespace tp::logparse

@@ -25,12 +25,6 @@
 
 namespace tp::logparse {
 
-namespace {
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-}  // namespace
-
 std::optional<Span> nemo2_at(std::string_view text, size_t k, size_t /*from*/) {
     size_t i = k + kNemo2Anchor.size();
     long long epoch = 0, batch = 0;
@@ -49,17 +43,30 @@ std::optional<Span> nemo2_next(std::string_view text, size_t from) {
 
 namespace {
 
-// The progress printer's keys read here ("train_step_timing in s" has spaces).
+// The progress printer's keys read here ("train_step_timing in s" has spaces). Their lengths differ,
+// so the length picks the one key to compare with.
 enum class Nemo2Key { global_step, step_timing, tflops, loss, global_batch };
-const Nemo2Key* nemo2_key(std::string_view key) {
-    static constexpr std::pair<std::string_view, Nemo2Key> kKeys[] = {
-        {"global_step", Nemo2Key::global_step},       {"train_step_timing in s", Nemo2Key::step_timing},
-        {"TFLOPS_per_GPU", Nemo2Key::tflops},         {"reduced_train_loss", Nemo2Key::loss},
-        {"global_batch_size", Nemo2Key::global_batch},
-    };
-    for (const auto& [name, k] : kKeys)
-        if (key == name) return &k;
-    return nullptr;
+std::optional<Nemo2Key> nemo2_key(std::string_view key) {
+    auto is = [&](std::string_view name) { return starts_with_at(key, 0, name); };
+    switch (key.size()) {
+        case 11: if (is("global_step")) return Nemo2Key::global_step; break;
+        case 22: if (is("train_step_timing in s")) return Nemo2Key::step_timing; break;
+        case 14: if (is("TFLOPS_per_GPU")) return Nemo2Key::tflops; break;
+        case 18: if (is("reduced_train_loss")) return Nemo2Key::loss; break;
+        case 17: if (is("global_batch_size")) return Nemo2Key::global_batch; break;
+    }
+    return std::nullopt;
+}
+
+// A step printed as a double (NeMo 1's "global_step=1233.0", "3.2e+4"; NeMo 2's "global_step: 12"),
+// rounded. Most are whole numbers below 2^53, which a cast converts exactly; anything else goes
+// through llround (a libm call per record otherwise).
+long long round_step(double v) {
+    if (std::fabs(v) < 9.0e15) {
+        const long long whole = (long long)v;
+        if (double(whole) == v) return whole;
+    }
+    return (long long)std::llround(v);
 }
 
 }  // namespace
@@ -69,30 +76,38 @@ void nemo2_parse(std::string_view text, StepSink& sink) {
     while (std::optional<Span> s = nemo2_next(text, pos)) {
         pos = std::max(s->end, pos + 1);  // always forward, whatever the record's span
         std::string_view line = text.substr(s->anchor, s->end - s->anchor);
-        StepRecord r;
+        StepRecord& r = sink.begin();
         r.offset = s->begin;
         {
             size_t i = line.find(", iteration ") + 12;  // nemo2_next checked it is there
             parse_integer(line, i, r.step);
         }
-        // " key: value |" fields, one pass.
-        size_t b = line.find('|');
+        // " key: value |" fields, one pass: the '|' and ':' bytes in order, from one cursor.
+        ByteCursor marks(line, '|', ':');
+        size_t mark = marks.next();
+        while (mark != line.npos && line[mark] != '|') mark = marks.next();
+        size_t b = mark;  // the field's '|'
         while (b != line.npos && b < line.size()) {
-            size_t e = line.find('|', b + 1);
-            if (e == line.npos) e = line.size();
-            std::string_view field = line.substr(b + 1, e - b - 1);
-            b = e;
             // The key ends at the field's last colon ("train_step_timing in s" has spaces); keys have
-            // none, so a field with two colons is none of ours (two memchr, not a byte loop back).
-            const size_t colon = field.find(':');
-            if (colon == field.npos || field.find(':', colon + 1) != field.npos) continue;
-            const Nemo2Key* key = nemo2_key(trim(field.substr(0, colon)));
+            // none, so a field with two colons is none of ours.
+            size_t colon = line.npos;
+            bool colons = false;  // more than one
+            for (mark = marks.next(); mark != line.npos && line[mark] == ':'; mark = marks.next()) {
+                colons = colon != line.npos;
+                if (colon == line.npos) colon = mark;
+            }
+            const size_t field_at = b + 1;  // in line
+            b = mark == line.npos ? line.size() : mark;
+            if (colon == line.npos || colons) continue;
+            const std::optional<Nemo2Key> key = nemo2_key(trim(line.substr(field_at, colon - field_at)));
             if (!key) continue;
+            // Read in the line: the field's '|' ends a number as the field's end would, and its
+            // bytes can be read eight at a time.
             size_t i = colon + 1;
             double v = 0;
-            if (!parse_number(field, i, v)) continue;
+            if (!parse_number(line, i, v)) continue;
             switch (*key) {
-                case Nemo2Key::global_step: r.step = (long long)std::llround(v); break;
+                case Nemo2Key::global_step: r.step = round_step(v); break;
                 case Nemo2Key::step_timing: r.step_time_s = v; break;
                 case Nemo2Key::tflops: r.tflops_per_gpu = v; break;
                 case Nemo2Key::loss: r.loss = v; break;
@@ -100,91 +115,145 @@ void nemo2_parse(std::string_view text, StepSink& sink) {
             }
         }
         r.non_finite = r.loss && !std::isfinite(*r.loss);
-        sink.add(r);
+        sink.commit();
     }
 }
 
-std::optional<Span> nemo1_at(std::string_view text, size_t k, size_t /*from*/) {
-    const size_t b = line_begin(text, k);
-    std::string_view head = text.substr(b, k - b);
-    // A Lightning training bar: "Epoch N:" description, then the postfix block "[..." that
-    // holds this global_step.
-    const size_t epoch = head.find("Epoch ");
-    if (epoch == head.npos || head.find('[', epoch) == head.npos) return std::nullopt;
-    return Span{b, line_end(text, k), k};
+namespace {
+
+// A Lightning training bar around an anchor hit at k: the "Epoch N:" description, then the postfix
+// block "[..." that holds this global_step, on the anchor's line; that is, "Epoch " before the last
+// '[' before the anchor. One scan back from the anchor finds that '[' and then the line's start, one
+// forward the block's ']' and the line's end: every redraw is a record, so each of its bytes is
+// looked at about once, not once per question asked of it.
+struct Nemo1Bar {
+    size_t begin = 0, end = 0;  // the line
+    size_t open = 0;            // the block's '['
+    size_t close = 0;           // its ']' (the first at or after the anchor), or npos
+};
+
+std::optional<Nemo1Bar> nemo1_bar(std::string_view text, size_t k) {
+    Nemo1Bar bar;
+    bar.open = last_of(text, k, '[', '\n', '\r');
+    if (bar.open == text.npos || text[bar.open] != '[') return std::nullopt;  // no '[' before it on its line
+    bar.begin = line_begin(text, bar.open);
+    const std::string_view description = text.substr(bar.begin, bar.open - bar.begin);
+    // Mostly the line's first bytes: compared there before any search.
+    constexpr std::string_view kEpoch = "Epoch ";
+    if (!starts_with_at(description, 0, kEpoch) && description.find(kEpoch) == description.npos)
+        return std::nullopt;
+    bar.close = first_of(text, k, ']', '\n', '\r');
+    if (bar.close == text.npos) {
+        bar.end = text.size();
+    } else if (text[bar.close] == ']') {
+        bar.end = line_end(text, bar.close);
+    } else {
+        bar.end = bar.close;  // the line ended first: no ']'
+        bar.close = text.npos;
+    }
+    return bar;
 }
 
-std::optional<Span> nemo1_next(std::string_view text, size_t from) {
-    static const Finder anchor(kNemo1Anchor);
-    return next_record(text, from, anchor, nemo1_at);
+// Whether `item`, from i (past its leading blanks), is `key`, blanks and '=': that is, whether
+// trim(the item before its first '=') is `key`. Then the value's first byte; npos if not.
+inline size_t value_of(std::string_view item, size_t i, std::string_view key) {
+    if (!starts_with_at(item, i, key)) return item.npos;
+    i += key.size();
+    while (i < item.size() && is_blank(item[i])) ++i;
+    return i < item.size() && item[i] == '=' ? i + 1 : item.npos;
+}
+
+}  // namespace
+
+std::optional<Span> nemo1_at(std::string_view text, size_t k, size_t /*from*/) {
+    const std::optional<Nemo1Bar> bar = nemo1_bar(text, k);
+    if (!bar) return std::nullopt;
+    return Span{bar->begin, bar->end, k};
 }
 
 void nemo1_parse(std::string_view text, StepSink& sink) {
+    static const Finder anchor(kNemo1Anchor);
     size_t pos = 0;
-    while (std::optional<Span> s = nemo1_next(text, pos)) {
-        pos = std::max(s->end, pos + 1);  // always forward, whatever the record's span
-        std::string_view line = text.substr(s->begin, s->end - s->begin);
-        const size_t g = s->anchor - s->begin;  // ", global_step=" inside the bar's postfix block
-        // The block "[elapsed<remaining, rate, k=v, ...]": its '[' is the last before g.
-        const size_t open = last_of(line, g + 1, '[', '[');
-        if (open == line.npos) continue;  // nemo1_next checked there is one; keep it obvious
-        StepRecord r;
-        r.offset = s->begin;
+    for (size_t k = anchor.find(text); k != text.npos; k = anchor.find(text, pos)) {
+        const std::optional<Nemo1Bar> bar = nemo1_bar(text, k);
+        if (!bar) {
+            pos = k + 1;  // the anchor outside a bar: look on from the next byte
+            continue;
+        }
+        pos = std::max(bar->end, k + 1);  // always forward, whatever the record's span
+        std::string_view line = text.substr(bar->begin, bar->end - bar->begin);
+        const size_t open = bar->open - bar->begin;  // the block "[elapsed<remaining, rate, k=v, ...]"
+        StepRecord& r = sink.begin();
+        r.offset = bar->begin;
 
-        // The counter "n/total" right before the block.
+        // The block's "key=value" items, one pass: global_step as printed, unless tqdm's
+        // 3-significant-digit format rounded it.
+        std::optional<double> timing, timing_old, loss, running_loss, global_step;
+        bool rounded = false;
+        const size_t close = bar->close == text.npos ? line.size() : bar->close - bar->begin;
+        std::string_view block = line.substr(open + 1, close - open - 1);
+        ByteCursor commas(block, ',');
+        for (size_t b = 0; b < block.size();) {
+            size_t e = commas.next();
+            if (e == block.npos) e = block.size();
+            std::string_view item = block.substr(b, e - b);
+            const size_t item_at = bar->open + 1 + b;  // in text
+            b = e + 1;
+            // Five keys are read here; an item's first byte past its blanks rules out the others
+            // before any look for its '='.
+            size_t i = 0;
+            while (i < item.size() && is_blank(item[i])) ++i;
+            if (i == item.size()) continue;
+            std::optional<double>* target = nullptr;
+            size_t value = item.npos;
+            switch (item[i]) {
+                case 'g': value = value_of(item, i, "global_step"), target = &global_step; break;
+                case 'r': value = value_of(item, i, "reduced_train_loss"), target = &loss; break;
+                case 'l': value = value_of(item, i, "loss"), target = &running_loss; break;
+                case 't':
+                    if ((value = value_of(item, i, "train_step_timing in s")) != item.npos) {
+                        target = &timing;
+                    } else {
+                        value = value_of(item, i, "train_step_timing"), target = &timing_old;
+                    }
+                    break;
+                default: continue;
+            }
+            if (value == item.npos) continue;
+            // Read in the text, not the item alone: the item's ',' (or the block's ']', or the line's
+            // break) ends a number as the item's end would, and its bytes can be read eight at a time.
+            const size_t begin = item_at + value;
+            size_t end = begin;
+            double v = 0;
+            if (!parse_number(text, end, v)) continue;
+            *target = v;
+            if (target == &global_step) {
+                rounded = false;
+                for (size_t c = begin; c < end && !rounded; ++c) rounded = text[c] == 'e' || text[c] == 'E';
+            }
+        }
+        // The bar's counter "n/total" right before the block: read only when the step needs it (a
+        // rounded global_step or none), not for every redraw.
         std::optional<long long> counter;
-        {
+        if (!global_step || rounded) {
             size_t i = open;
             while (i > 0 && line[i - 1] == ' ') --i;
             size_t j = i;
             while (j > 0 && is_digit(line[j - 1])) --j;  // total
             if (j < i && j > 0 && line[j - 1] == '/') {
-                size_t k = j - 1;
-                while (k > 0 && is_digit(line[k - 1])) --k;
+                size_t k0 = j - 1;
+                while (k0 > 0 && is_digit(line[k0 - 1])) --k0;
                 long long n = 0;
-                size_t p = k;
-                if (k < j - 1 && parse_integer(line, p, n)) counter = n;
-            }
-        }
-        // The block's "key=value" items, one pass: global_step as printed, unless tqdm's
-        // 3-significant-digit format rounded it.
-        std::optional<double> timing, timing_old, loss, running_loss, global_step;
-        bool rounded = false;
-        const size_t close = line.find(']', g);
-        std::string_view block = line.substr(open + 1, (close == line.npos ? line.size() : close) - open - 1);
-        for (size_t b = 0; b < block.size();) {
-            size_t e = block.find(',', b);
-            if (e == block.npos) e = block.size();
-            std::string_view item = block.substr(b, e - b);
-            b = e + 1;
-            const size_t eq = item.find('=');
-            if (eq == item.npos) continue;
-            const std::string_view key = trim(item.substr(0, eq));
-            if (key != "global_step" && key != "train_step_timing in s" && key != "train_step_timing" &&
-                key != "reduced_train_loss" && key != "loss")
-                continue;
-            size_t i = eq + 1;
-            double v = 0;
-            if (!parse_number(item, i, v)) continue;
-            if (key == "global_step") {
-                global_step = v;
-                rounded = item.substr(eq + 1, i - eq - 1).find_first_of("eE") != std::string_view::npos;
-            } else if (key == "train_step_timing in s") {
-                timing = v;
-            } else if (key == "train_step_timing") {
-                timing_old = v;
-            } else if (key == "reduced_train_loss") {
-                loss = v;
-            } else if (key == "loss") {
-                running_loss = v;
+                size_t p = k0;
+                if (k0 < j - 1 && parse_integer(line, p, n)) counter = n;
             }
         }
         if (global_step && !(rounded && counter)) {
-            r.step = (long long)std::llround(*global_step);
+            r.step = round_step(*global_step);
         } else if (counter) {
             r.step = *counter;
         }
-        if (!timing) timing = timing_old;
+        if (!timing && timing_old) timing = *timing_old;
         if (!timing) {
             // The rate: the block's second item, "1.37it/s" or "41.36s/it".
             const size_t comma = block.find(',');
@@ -198,10 +267,16 @@ void nemo1_parse(std::string_view text, StepSink& sink) {
                 }
             }
         }
-        r.step_time_s = timing;
-        r.loss = loss ? loss : running_loss;
+        // Values, not optionals, copied: each local was just written a double and a flag apart, and
+        // a copy whole would read them back before the processor can forward them.
+        if (timing) r.step_time_s = *timing;
+        if (loss) {
+            r.loss = *loss;
+        } else if (running_loss) {
+            r.loss = *running_loss;
+        }
         r.non_finite = r.loss && !std::isfinite(*r.loss);
-        sink.add(r);
+        sink.commit();
     }
 }
 

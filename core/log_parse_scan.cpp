@@ -7,64 +7,20 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <new>
 #include <string>
 
 #include "log_parse_internal.hpp"
 
 namespace tp::logparse {
 
-size_t last_of(std::string_view s, size_t pos, char a, char b) {
-    if (pos > s.size()) pos = s.size();
-    const char* base = s.data();
-    while (pos >= 8) {
-        const uint64_t w = load_word(base + pos - 8);
-        if (bytes_equal(w, static_cast<unsigned char>(a)) | bytes_equal(w, static_cast<unsigned char>(b))) break;
-        pos -= 8;
-    }
-    while (pos > 0) {
-        --pos;
-        if (base[pos] == a || base[pos] == b) return pos;
-    }
-    return s.npos;
-}
-
-size_t line_begin(std::string_view text, size_t pos) {
-    // The parsers call this once per record, from an anchor often a hundred bytes into its line.
-    const size_t br = last_of(text, pos, '\n', '\r');
-    return br == text.npos ? 0 : br + 1;
-}
-
-size_t line_end(std::string_view text, size_t pos) {
-    // memchr for '\n' within a window, then for '\r' before it; the window starts at a few lines'
-    // length and doubles: a tqdm log can be megabytes of '\r'-separated redraws without one '\n', so
-    // an unbounded memchr('\n') per line would make a parse quadratic, and a fixed large window would
-    // still search it many times over per line.
-    const char* base = text.data();
-    for (size_t window = 512; pos < text.size(); pos += window, window *= 2) {
-        const size_t limit = std::min(text.size(), pos + window);
-        const void* nl = std::memchr(base + pos, '\n', limit - pos);
-        const size_t end = nl ? size_t(static_cast<const char*>(nl) - base) : limit;
-        if (const void* cr = std::memchr(base + pos, '\r', end - pos)) return size_t(static_cast<const char*>(cr) - base);
-        if (nl) return end;
-    }
-    return text.size();
-}
-
 std::string_view line_at(std::string_view text, size_t pos) {
     const size_t b = line_begin(text, pos);
     return text.substr(b, line_end(text, b) - b);
 }
 
-std::string_view trim(std::string_view s) {
-    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!s.empty() && blank(s.front())) s.remove_prefix(1);
-    while (!s.empty() && blank(s.back())) s.remove_suffix(1);
-    return s;
-}
-
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
 
 bool starts_with_nocase(std::string_view s, size_t pos, std::string_view word) {
@@ -74,13 +30,9 @@ bool starts_with_nocase(std::string_view s, size_t pos, std::string_view word) {
     return true;
 }
 
-// Powers of ten exactly representable in a double (10^22 is the largest).
-constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
 }  // namespace
 
-bool parse_number(std::string_view s, size_t& pos, double& out, int shift10, bool grouped) {
+bool parse_number_general(std::string_view s, size_t& pos, double& out, int shift10, bool grouped) {
     size_t i = pos;
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
     bool negative = false;
@@ -166,20 +118,6 @@ bool parse_number(std::string_view s, size_t& pos, double& out, int shift10, boo
     return true;
 }
 
-bool parse_integer(std::string_view s, size_t& pos, long long& out) {
-    size_t i = pos;
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-    if (i >= s.size() || !is_digit(s[i])) return false;
-    long long v = 0;
-    while (i < s.size() && is_digit(s[i])) {
-        if (v < (std::numeric_limits<long long>::max() - 9) / 10) v = v * 10 + (s[i] - '0');
-        ++i;
-    }
-    out = v;
-    pos = i;
-    return true;
-}
-
 namespace {
 
 // After a key: blanks, then one ':' or '=' (and blanks again).
@@ -194,7 +132,11 @@ size_t skip_separator(std::string_view s, size_t i) {
 std::optional<double> number_after(std::string_view s, std::string_view key, int shift10) {
     const size_t k = s.find(key);
     if (k == s.npos) return std::nullopt;
-    size_t i = skip_separator(s, k + key.size());
+    return number_at(s, k + key.size(), shift10);
+}
+
+std::optional<double> number_at(std::string_view s, size_t pos, int shift10) {
+    size_t i = skip_separator(s, pos);
     double v = 0;
     if (!parse_number(s, i, v, shift10)) return std::nullopt;
     return v;
@@ -282,13 +224,24 @@ std::optional<double> parse_timestamp_us(std::string_view s, size_t pos) {
     return double(us);
 }
 
-void StepSink::add(const StepRecord& r) {
+StepRecord& StepSink::begin() {
+    // The record kLookBack + 1 back is out of reach of this one and every later one: final.
+    if (added_ - finalized_ > kLookBack) leave_window();
+    // Constructed anew in place rather than assigned StepRecord{}: that zeroes all 168 bytes (a
+    // `rep stos`, slow to start), where the constructor only clears each figure's flag.
+    StepRecord* r = &window_[added_ % kRing];
+    r = ::new (r) StepRecord;
+    return *r;
+}
+
+void StepSink::commit() {
+    const StepRecord& r = window_[added_ % kRing];
     // Look back a few records: ranks' copies of one line interleave with the next step's.
-    constexpr size_t kLookBack = 16;
-    const size_t n = records_.size();
-    for (size_t back = 1; back <= kLookBack && back <= n; ++back) {
-        StepRecord& prev = records_[n - back];
-        if (prev.step != r.step) continue;
+    const size_t reach = window_step_counts_[size_t(r.step) % 64] == 0 ? 0 : std::min(kLookBack, added_ - finalized_);
+    for (size_t back = 1; back <= reach; ++back) {
+        const size_t slot = (added_ - back) % kRing;
+        if (window_steps_[slot] != r.step) continue;
+        StepRecord& prev = window_[slot];
         const bool same_loss = !prev.loss || !r.loss || *prev.loss == *r.loss ||
                                (std::isnan(*prev.loss) && std::isnan(*r.loss));
         if (!same_loss) break;  // same number, other loss: another run's step
@@ -307,7 +260,83 @@ void StepSink::add(const StepRecord& r) {
         prev.non_finite = prev.non_finite || r.non_finite;
         return;
     }
-    records_.push_back(r);
+    window_steps_[added_ % kRing] = r.step;
+    ++window_step_counts_[size_t(r.step) % 64];
+    ++added_;
+}
+
+void StepSink::leave_window() {
+    StepRecord& r = window_[finalized_++ % kRing];
+    --window_step_counts_[size_t(r.step) % 64];
+    finalize(r);
+}
+
+void StepSink::finish() {
+    while (finalized_ < added_) leave_window();
+}
+
+namespace {
+
+// tokens/s per GPU when the log prints it per GPU, else from tokens/s of all GPUs (or samples/s, or
+// the global batch and the step time) and the run's GPU count; never without the GPU count. Set in
+// place, not returned (see finalize).
+void set_tokens_per_gpu(const StepRecord& r, const LogParseOptions& o, std::optional<double>& out) {
+    if (r.tokens_per_s_per_gpu) {
+        out = *r.tokens_per_s_per_gpu;
+        return;
+    }
+    if (o.gpus <= 0) return;
+    const double seq = r.seq_length ? *r.seq_length : double(o.seq_length);  // 0 = unknown
+    std::optional<double> total = r.tokens_per_s_total;
+    if (!total && r.samples_per_s && seq > 0) total = *r.samples_per_s * seq;
+    if (!total && r.global_batch && seq > 0 && r.step_time_s && *r.step_time_s > 0)
+        total = *r.global_batch * seq / *r.step_time_s;
+    if (total) out = *total / o.gpus;
+}
+
+}  // namespace
+
+void StepSink::finalize(StepRecord& r) {
+    // torchtitan prints no step time; its logger's timestamps give one: (this record's time - the
+    // previous record's) / (steps between them) (log_parse_torchtitan.cpp). Only it sets timestamps.
+    if (!r.step_time_s && r.timestamp_us && last_timestamp_us_ && r.step > last_step_) {
+        const double dt_us = *r.timestamp_us - *last_timestamp_us_;  // exact: whole microseconds
+        if (dt_us >= 0) r.step_time_s = dt_us / (1e6 * double(r.step - last_step_));
+    }
+    last_step_ = r.step;
+    last_timestamp_us_ = r.timestamp_us;
+    if (keep_records_) {
+        records_.push_back(r);
+        return;
+    }
+    if (r.non_finite && !first_non_finite_) first_non_finite_ = r.offset;
+    reserve_for(r.offset);
+    // Filled in place, a figure at a time: a LogStep built apart and then copied is written in
+    // pieces (a double, a flag) and read back whole, which the processor cannot forward from its
+    // store buffer (perf: most of this function's time was that reload).
+    LogStep& step = steps_.emplace_back();
+    step.step = r.step;
+    step.step_time_s = r.step_time_s;
+    step.tflops_per_gpu = r.tflops_per_gpu;
+    set_tokens_per_gpu(r, options_, step.tokens_per_s_per_gpu);
+    step.loss = r.loss;
+    if (keep_offsets_) offsets_.push_back(r.offset);
+}
+
+void StepSink::reserve_for(size_t offset) {
+    if (steps_.size() < steps_.capacity()) return;
+    // Grow to the count the records so far predict for the whole log (records are spread through a
+    // log about evenly), an eighth more for safety, rather than doubling: doubling copies every step
+    // each time and leaves freed copies worth twice the output, and a progress-bar log has 100 000
+    // steps in 16 MB. Doubling stays the floor when the prediction falls short.
+    constexpr size_t kFirst = 64;  // enough records to predict from
+    size_t want = std::max(kFirst, 2 * steps_.size());
+    if (steps_.size() >= kFirst && offset > 0 && text_size_ > offset) {
+        const double predicted = double(steps_.size()) * double(text_size_) / double(offset) * 1.125;
+        want = std::max(want, size_t(predicted));
+    }
+    steps_.reserve(want);
+    if (keep_offsets_) offsets_.reserve(want);
 }
 
 }  // namespace tp::logparse

@@ -61,7 +61,7 @@ struct InferenceRequest {
 // The inference inputs a session (and so a share link) carries; the model is the session's. Written only
 // when they differ from these defaults.
 struct InferenceInputs {
-    std::string gpu = "a100-80gb";
+    std::string gpu = "h100-sxm";
     int gpus_per_node = 8;
     int input_len = 60;
     int output_len = 20;

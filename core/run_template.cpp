@@ -1,6 +1,7 @@
 #include "run_template.hpp"
 
 #include <array>
+#include <functional>
 #include <optional>
 
 namespace tp {
@@ -55,15 +56,15 @@ constexpr std::array<const char*, 20> kPlaceholders{"tp", "pp", "cp", "ep", "vp"
                                                     "gpus_per_node", "gpus", "recompute", "recompute_layers", "precision",
                                                     "log_dir", "name", "config_file", "config_dir", "config_name"};
 
-bool known(std::string_view key) {
-    for (const char* k : kPlaceholders)
-        if (key == k) return true;
-    return false;
-}
-
-// Walks the template, calling on_text for literal text and on_key for each {key}; stops at the first error.
-template <typename OnText, typename OnKey>
-Result<bool> walk(std::string_view t, OnText on_text, OnKey on_key) {
+// Walks the template, calling on_text for literal text and on_key for each {key} (one of `keys`); stops at
+// the first error.
+template <typename Keys, typename OnText, typename OnKey>
+Result<bool> walk(std::string_view t, const Keys& keys, OnText on_text, OnKey on_key) {
+    auto known = [&](std::string_view key) {
+        for (const auto& k : keys)
+            if (key == k) return true;
+        return false;
+    };
     for (size_t i = 0; i < t.size();) {
         if (t.compare(i, 2, "{{") == 0 || t.compare(i, 2, "}}") == 0) {
             on_text(t.substr(i, 1));
@@ -75,7 +76,7 @@ Result<bool> walk(std::string_view t, OnText on_text, OnKey on_key) {
             const std::string_view key = t.substr(i + 1, close - i - 1);
             if (!known(key)) {
                 std::string list;
-                for (const char* k : kPlaceholders) list += (list.empty() ? "{" : ", {") + std::string(k) + "}";
+                for (const auto& k : keys) list += (list.empty() ? "{" : ", {") + std::string(k) + "}";
                 return make_error(ErrorKind::parse_error, "command template, column " + std::to_string(i + 1) + ": unknown placeholder {" +
                                                               std::string(key) + "} (known: " + list + "; {{ and }} for braces)");
             }
@@ -98,16 +99,36 @@ Result<bool> walk(std::string_view t, OnText on_text, OnKey on_key) {
 std::vector<std::string> template_placeholders() { return {kPlaceholders.begin(), kPlaceholders.end()}; }
 
 Result<bool> template_check(std::string_view text) {
+    return template_check_keys(text, template_placeholders());
+}
+
+Result<bool> template_check_keys(std::string_view text, const std::vector<std::string>& keys) {
     if (text.find('\n') != std::string_view::npos || text.find('\r') != std::string_view::npos)
         return make_error(ErrorKind::parse_error, "command template: one line only (no newlines)");
-    return walk(text, [](std::string_view) {}, [](std::string_view) -> Result<bool> { return true; });
+    return walk(text, keys, [](std::string_view) {}, [](std::string_view) -> Result<bool> { return true; });
+}
+
+Result<std::string> template_expand(std::string_view text, const std::vector<std::string>& keys,
+                                    const std::function<Result<std::string>(std::string_view)>& value) {
+    if (Result<bool> ok = template_check_keys(text, keys); !ok) return ok.error();
+    std::string out;
+    Result<bool> ok = walk(
+        text, keys, [&](std::string_view s) { out += s; },
+        [&](std::string_view key) -> Result<bool> {
+            Result<std::string> v = value(key);
+            if (!v) return v.error();
+            out += *v;
+            return true;
+        });
+    if (!ok) return ok.error();
+    return out;
 }
 
 Result<std::string> template_fill(std::string_view text, const RunValues& v) {
     if (Result<bool> ok = template_check(text); !ok) return ok.error();
     std::string out;
     Result<bool> ok = walk(
-        text, [&](std::string_view s) { out += s; },
+        text, kPlaceholders, [&](std::string_view s) { out += s; },
         [&](std::string_view key) -> Result<bool> {
             bool numeric = false;
             const long long n = numeric_value(key, v, numeric);

@@ -18,6 +18,7 @@
 // execution). `TemplateOrigin` records where a template came from so the caller can enforce that.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,13 @@ std::vector<std::string> template_placeholders();
 
 // Checks a template without filling it: every {name} known, braces balanced.
 Result<bool> template_check(std::string_view text);
+
+// The same check against another placeholder set (core/inference_template.hpp uses it).
+Result<bool> template_check_keys(std::string_view text, const std::vector<std::string>& keys);
+// Expands a one-line template whose placeholders are `keys`: `value` gives each key's text (already quoted
+// where it is text); {{ and }} are literal braces. Errors name the column, as template_fill's.
+Result<std::string> template_expand(std::string_view text, const std::vector<std::string>& keys,
+                                    const std::function<Result<std::string>(std::string_view)>& value);
 
 // The filled command line (one shell line).
 Result<std::string> template_fill(std::string_view text, const RunValues& v);

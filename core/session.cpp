@@ -372,6 +372,39 @@ Result<bool> read_finetune(const Reader& r, const json& j, SessionInputs& in) {
     return true;
 }
 
+Result<bool> read_inference(const Reader& r, const json& j, SessionInputs& in) {
+    const std::string path = "inputs.inference";
+    if (auto e = r.only_known(j, path, {"gpu", "gpus_per_node", "input_len", "output_len", "tp", "pp", "batch_sizes", "weights",
+                                        "kv_cache", "nemo_filter", "max_latency_ms"}))
+        return *e;
+    InferenceInputs& f = in.inference;
+    if (j.contains("gpu")) {
+        TP_READ(r.string(j["gpu"], path + ".gpu", 80), f.gpu);
+        Result<GpuSpec> g = gpu_find(f.gpu);
+        if (!g) return r.error(path + ".gpu", g.error().message);
+    }
+    if (j.contains("gpus_per_node")) TP_READ(r.integer(j["gpus_per_node"], path + ".gpus_per_node", 1, 1024), f.gpus_per_node);
+    if (j.contains("input_len")) TP_READ(r.integer(j["input_len"], path + ".input_len", 1, 1 << 22), f.input_len);
+    if (j.contains("output_len")) TP_READ(r.integer(j["output_len"], path + ".output_len", 1, 1 << 22), f.output_len);
+    // Lists here are explicit: "auto" (an empty list) means nothing to sweep.
+    for (auto [key, out] : {std::pair{"tp", &f.tp}, {"pp", &f.pp}, {"batch_sizes", &f.batch_sizes}}) {
+        if (!j.contains(key)) continue;
+        TP_READ(r.int_list(j[key], path + "." + key), *out);
+        if (out->empty()) return r.error(path + "." + key, "expected a list of positive integers");
+    }
+    if (j.contains("weights")) {
+        TP_READ(r.string(j["weights"], path + ".weights", 16), f.weights);
+        if (Result<WeightFormat> w = weight_format_parse(f.weights); !w) return r.error(path + ".weights", w.error().message);
+    }
+    if (j.contains("kv_cache")) {
+        TP_READ(r.string(j["kv_cache"], path + ".kv_cache", 16), f.kv_cache);
+        if (Result<KvFormat> k = kv_format_parse(f.kv_cache); !k) return r.error(path + ".kv_cache", k.error().message);
+    }
+    if (j.contains("nemo_filter")) TP_READ(r.boolean(j["nemo_filter"], path + ".nemo_filter"), f.nemo_filter);
+    if (j.contains("max_latency_ms")) TP_READ(r.number(j["max_latency_ms"], path + ".max_latency_ms", 0.0, 1e9), f.max_latency_ms);
+    return true;
+}
+
 // 1-based line and column of a byte offset, for syntax errors.
 std::string line_column(std::string_view text, size_t byte) {
     size_t line = 1, column = 1;
@@ -413,14 +446,15 @@ Result<Session> session_parse(std::string_view text, std::string_view source) {
     Result<const json*> inputs = r.object(doc, "inputs", "", true);
     if (!inputs) return inputs.error();
     const json& in = **inputs;
-    if (auto e = r.only_known(in, "inputs", {"model", "cluster", "training", "search_space", "mode", "budget", "finetune"})) return *e;
+    if (auto e = r.only_known(in, "inputs", {"model", "cluster", "training", "search_space", "mode", "budget", "finetune", "inference"}))
+        return *e;
     Result<const json*> model = r.object(in, "model", "inputs", true);
     if (!model) return model.error();
     TP_READ(read_model(r, **model, s.inputs.model_preset), s.inputs.model);
     using Section = Result<bool> (*)(const Reader&, const json&, SessionInputs&);
     struct Named { const char* key; Section read; };
     for (const Named& n : {Named{"cluster", read_cluster}, {"training", read_training}, {"mode", read_mode}, {"budget", read_budget},
-                           {"finetune", read_finetune}}) {
+                           {"finetune", read_finetune}, {"inference", read_inference}}) {
         Result<const json*> o = r.object(in, n.key, "inputs", false);
         if (!o) return o.error();
         if (*o) {
@@ -479,6 +513,14 @@ nlohmann::json session_inputs_json(const SessionInputs& in) {
                            {"gpus_per_worker", f.gpus_per_worker},
                            {"max_gpus", f.max_gpus},
                            {"allow_grad_accum", f.allow_grad_accum}};
+    }
+    // Inference inputs likewise (issue 8's panel and `trainplan inference --session`).
+    if (!(in.inference == InferenceInputs{})) {
+        const InferenceInputs& f = in.inference;
+        out["inference"] = {{"gpu", f.gpu},           {"gpus_per_node", f.gpus_per_node}, {"input_len", f.input_len},
+                            {"output_len", f.output_len}, {"tp", f.tp},                     {"pp", f.pp},
+                            {"batch_sizes", f.batch_sizes}, {"weights", f.weights},         {"kv_cache", f.kv_cache},
+                            {"nemo_filter", f.nemo_filter}, {"max_latency_ms", f.max_latency_ms}};
     }
     return out;
 }

@@ -2,7 +2,7 @@
 //
 //   {"format": "trainplan-session", "schema_version": 1,
 //    "inputs": {"model": {...}, "cluster": {...}, "training": {...}, "search_space": {...}, "mode": {...},
-//               "budget": {...}, "finetune": {...} (only when not the defaults)},
+//               "budget": {...}, "finetune": {...}, "inference": {...} (these two only when not the defaults)},
 //    "plan": {...},   derived and recomputable (grid_json, generated files); kept as written
 //    "runs": [...]}   per candidate run results (the empirical search writes these); kept as written
 //
@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "finetune.hpp"
+#include "inference.hpp"
 #include "model.hpp"
 #include "result.hpp"
 #include "search.hpp"
@@ -49,6 +50,7 @@ struct SessionInputs {
     int top = 10;                  // candidates to show
     BudgetInputs budget;
     FinetuneInputs finetune;       // "finetune": the fine-tuning panel / finetune-gpus; written only when not the defaults
+    InferenceInputs inference;     // "inference": the inference panel / `trainplan inference`; likewise
 };
 
 struct Session {

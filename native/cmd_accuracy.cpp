@@ -8,6 +8,8 @@
 #include "accuracy.hpp"
 #include "cli_common.hpp"
 #include "finetune_accuracy.hpp"
+#include "inference_accuracy.hpp"
+#include "text.hpp"
 #include "commands.hpp"
 #include "hardware.hpp"
 #include "preset_report.hpp"
@@ -16,6 +18,11 @@
 namespace tp::cli {
 
 namespace {
+std::string fs_name(const std::string& path) {
+    const size_t slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 struct AccuracyFlags {
     std::string data = TRAINPLAN_GROUND_TRUTH;
     std::string nemo_data;  // empty: <data>/../nemo
@@ -23,6 +30,8 @@ struct AccuracyFlags {
     bool markdown = false, fit = false, presets = false;
     bool finetune = false;
     std::string finetune_data;  // empty: <data>/../finetune
+    bool inference = false;
+    std::string inference_data = TRAINPLAN_REPO_GROUND_TRUTH "/fastertransformer_gpt_latency.csv";
 };
 
 // The NeMo launcher presets section: NeMo's grid per preset beside trainplan's verdict and plan.
@@ -49,6 +58,23 @@ Result<std::string> finetune_markdown(const AccuracyFlags& f) {
     if (!report) return report.error();
     return finetune_accuracy_markdown(*report);
 }
+// The inference section: FasterTransformer's published GPT latencies against core/inference (--fit refits).
+Result<std::string> inference_markdown(const AccuracyFlags& f) {
+    Result<std::string> csv = read_text_file(f.inference_data);
+    if (!csv) return csv.error();
+    InferenceCalibration k = default_inference_calibration();
+    std::string out;
+    if (f.fit) {
+        k = inference_fit(*csv, k);
+        out += "fitted constants (paste into core/inference.hpp): gemm_efficiency = " + format_number(k.gemm_efficiency) +
+               ", hbm_efficiency = " + format_number(k.hbm_efficiency) + ", layer_overhead_us = " + format_number(k.layer_overhead_us) +
+               ", allreduce_latency_us = " + format_number(k.allreduce_latency_us) + ", other_gib = " + format_number(k.other_gib) +
+               ", activation_rows = " + format_number(k.activation_rows) + "\n\n";
+    }
+    Result<InferenceAccuracyReport> report = inference_accuracy_run(*csv, fs_name(f.inference_data), k);
+    if (!report) return report.error();
+    return out + inference_accuracy_markdown(*report, k);
+}
 }  // namespace
 
 Runner register_accuracy(CLI::App& app) {
@@ -69,7 +95,18 @@ Runner register_accuracy(CLI::App& app) {
                  "throughput error) as Markdown");
     app.add_option("--finetune-data", f->finetune_data,
                    "The finetune folder of the shared data; default: <--data>/../finetune");
+    app.add_flag("--inference", f->inference,
+                 "Print only the inference section (latency and OOM against FasterTransformer's published GPT tables) as "
+                 "Markdown; with --fit, refit its constants first");
+    app.add_option("--inference-data", f->inference_data, "FasterTransformer's latency table (the repository's copy)")
+        ->capture_default_str();
     return [f]() {
+        if (f->inference) {
+            Result<std::string> text = inference_markdown(*f);
+            if (!text) return fail(text.error());
+            std::cout << *text;
+            return 0;
+        }
         if (f->finetune) {
             Result<std::string> text = finetune_markdown(*f);
             if (!text) return fail(text.error());
@@ -109,8 +146,12 @@ Runner register_accuracy(CLI::App& app) {
         if (!presets) return fail(presets.error());
         Result<std::string> finetune = finetune_markdown(*f);
         if (!finetune) return fail(finetune.error());
+        AccuracyFlags inference_only = *f;
+        inference_only.fit = false;  // --fit above refits the training constants only
+        Result<std::string> inference = inference_markdown(inference_only);
+        if (!inference) return fail(inference.error());
         std::cout << accuracy_markdown(*report, k) << "\n" << ranking_quality_markdown(*ranking) << "\n" << *presets << "\n"
-                  << *finetune;
+                  << *finetune << "\n## Inference\n\n" << *inference;
         return 0;
     };
 }

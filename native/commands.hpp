@@ -23,5 +23,6 @@ Runner register_collect(CLI::App& app);
 Runner register_parse_log(CLI::App& app);
 Runner register_finetune_gpus(CLI::App& app);
 Runner register_sweep(CLI::App& app);
+Runner register_inference(CLI::App& app);
 
 }  // namespace tp::cli

@@ -32,6 +32,10 @@ int main(int argc, char** argv) {
     add("finetune-gpus", "Fewest GPUs (and workers) a fine-tuning job (full, LoRA, QLoRA) needs without running out of memory",
         tp::cli::register_finetune_gpus);
     add("sweep", "Every point of an ado space file (entitySpace) through finetune-gpus, written as CSV", tp::cli::register_sweep);
+    add("inference",
+        "Inference TP x PP x batch grid: memory, first-token/per-token/end-to-end latency, throughput per GPU; NeMo's filter "
+        "and final_output.csv; --measure runs each point with vLLM or TensorRT-LLM",
+        tp::cli::register_inference);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -74,7 +75,11 @@ Result<InferenceRequest> request_from_search_config(const InferenceFlags& f, con
 Result<InferenceRequest> request_from_flags(const InferenceFlags& f, const CLI::App& app) {
     InferenceInputs in;
     in.gpu = f.gpu, in.gpus_per_node = f.gpus_per_node, in.input_len = f.input_len, in.output_len = f.output_len;
-    in.tp = f.tp, in.pp = f.pp, in.batch_sizes = f.batch_sizes;
+    for (auto [text, flag, out] : {std::tuple{&f.tp, "--tp", &in.tp}, {&f.pp, "--pp", &in.pp}, {&f.batch_sizes, "--batch-sizes", &in.batch_sizes}}) {
+        Result<std::vector<int>> list = int_list_parse(*text, flag);
+        if (!list) return list.error();
+        *out = *list;
+    }
     in.weights = f.weights, in.kv_cache = f.kv_cache, in.nemo_filter = f.nemo, in.max_latency_ms = f.max_latency_ms;
     ModelSpec model;
     if (!f.session.empty()) {
@@ -169,9 +174,9 @@ Runner register_inference(CLI::App& app) {
     app.add_option("--gpus-per-node", f->gpus_per_node, "GPUs per server")->capture_default_str();
     app.add_option("--input-len", f->input_len, "Prompt tokens per sequence")->capture_default_str();
     app.add_option("--output-len", f->output_len, "Generated tokens per sequence")->capture_default_str();
-    app.add_option("--tp", f->tp, "Tensor-parallel sizes, e.g. 1,2,4")->delimiter(',')->capture_default_str();
-    app.add_option("--pp", f->pp, "Pipeline-parallel sizes, e.g. 1,2")->delimiter(',')->capture_default_str();
-    app.add_option("--batch-sizes", f->batch_sizes, "Batch sizes, e.g. 4,8,16,32,64,128,256")->delimiter(',')->capture_default_str();
+    app.add_option("--tp", f->tp, "Tensor-parallel sizes, comma-separated")->capture_default_str();
+    app.add_option("--pp", f->pp, "Pipeline-parallel sizes, comma-separated")->capture_default_str();
+    app.add_option("--batch-sizes", f->batch_sizes, "Batch sizes, comma-separated")->capture_default_str();
     app.add_option("--weights", f->weights, "Weight format: bf16 (fp16), fp8, int8, int4 (weight-only)")->capture_default_str();
     app.add_option("--kv-cache", f->kv_cache, "KV-cache format: bf16 (fp16) or fp8")->capture_default_str();
     app.add_option("--max-latency-ms", f->max_latency_ms, "Latency bound for the best-throughput pick (0: none)");

@@ -23,7 +23,7 @@ struct InferenceFlags {
     ModelFlags model;
     std::string gpu = "h100-sxm";
     int gpus_per_node = 8, input_len = 60, output_len = 20;
-    std::vector<int> tp = {1, 2, 4}, pp = {1, 2}, batch_sizes = {4, 8, 16, 32, 64, 128, 256};
+    std::string tp = "1,2,4", pp = "1,2", batch_sizes = "4,8,16,32,64,128,256";  // lists, read by core's int_list_parse
     std::string weights = "bf16", kv_cache = "bf16";
     double max_latency_ms = 0;
     bool nemo = false, json = false;

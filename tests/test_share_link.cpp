@@ -376,7 +376,7 @@ TEST(ShareLinkErrors, ValidChecksumOverBadJson) {
     EXPECT_EQ(error_of(link_around("{}")), "share link: inputs.model: missing");
     EXPECT_EQ(error_of(link_around(std::string(10000, '[') + std::string(10000, ']'))), "share link: inputs: nested more than 16 levels deep");
     EXPECT_EQ(error_of(link_around(R"({"model":{"preset":"llama3-8b"},"plan":{}})")),
-              "share link: inputs.plan: unknown key (known: model, cluster, training, search_space, mode, budget, finetune)");
+              "share link: inputs.plan: unknown key (known: model, cluster, training, search_space, mode, budget, finetune, inference)");
     // Brackets inside strings are not nesting.
     Result<SessionInputs> r = share_link_parse(link_around(R"({"model":{"preset":"llama3-8b","name":")" + std::string(100, '[') + R"("}})"));
     ASSERT_TRUE(r) << r.error().message;

@@ -270,7 +270,13 @@ InferenceCalibration inference_fit(std::string_view csv_text, const InferenceCal
 
 std::string inference_accuracy_markdown(const InferenceAccuracyReport& report, const InferenceCalibration& k) {
     auto pct = [](double v) { return format_fixed(v * 100, 1) + "%"; };
-    std::string out;
+    std::string out =
+        "Predicted end-to-end generation latency of a batch against FasterTransformer's published GPT tables "
+        "(NVIDIA/FasterTransformer docs/gpt_guide.md, \"Performance\"; 8 x A100-80GB SXM per node, FP16; the engine the "
+        "NeMo launcher's inference sweep ran; transcribed in tests/data/ground_truth/fastertransformer_gpt_latency.csv). "
+        "Error = |predicted - published| / published. The GPT-20B table (TP 1, 2, 4, 8) calibrates the latency "
+        "constants and the memory columns of GPT-6.7B, 1.3B and 350M the memory constants; every other latency is "
+        "held out, and the OOM cells check the memory model.\n\n";
     out += "Constants (`trainplan accuracy --inference --fit` refits them on the GPT-20B rows): GEMM efficiency " +
            format_fixed(k.gemm_efficiency, 3) + ", HBM efficiency " + format_fixed(k.hbm_efficiency, 3) +
            ", per-layer overhead " + format_fixed(k.layer_overhead_us, 1) + " us, all-reduce latency " +

@@ -34,6 +34,7 @@ for target in build/fuzz/fuzz/fuzz_*; do
     nemo_base_config) cp tests/data/search_config/base_configs/*.yaml "$corpus/" ;;
     tensorboard) cp tests/data/tensorboard/*/events.out.tfevents.* "$corpus/" ;;
     log_parse) cp "${TRAINPLAN_SHARED_DATA:-../shared/data}"/logs/*.txt "$corpus/" ;;
+    inference_output) cp tests/data/inference_output/*.txt tests/data/inference_output/*.json "$corpus/" ;;
     search_config) for f in tests/data/search_config/{gpt3,llama}/*.yaml; do cp "$f" "$corpus/$(basename "$(dirname "$f")")_$(basename "$f")"; done ;;
   esac
   if ! "$target" -seed=1 -runs=500000 -max_total_time=30 -artifact_prefix=build/fuzz-artifacts/ \

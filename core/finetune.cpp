@@ -97,6 +97,18 @@ double layer_activation_bytes_per_token(const FinetuneRequest& r, int layer) {
 
 }  // namespace
 
+Result<bool> finetune_apply_names(FinetuneRequest& r, std::string_view sharding, std::string_view precision,
+                                  std::string_view lora_targets) {
+    Result<FinetuneSharding> s = finetune_sharding_parse(sharding);
+    if (!s) return s.error();
+    Result<FinetunePrecision> p = finetune_precision_parse(precision);
+    if (!p) return p.error();
+    Result<LoraTargets> t = lora_targets_parse(lora_targets);
+    if (!t) return t.error();
+    r.sharding = *s, r.precision = *p, r.lora_targets = *t;
+    return true;
+}
+
 Result<FinetuneRequest> finetune_request_from_inputs(const ModelSpec& model, const FinetuneInputs& in) {
     FinetuneRequest r;
     r.model = model;
@@ -112,6 +124,16 @@ Result<FinetuneRequest> finetune_request_from_inputs(const ModelSpec& model, con
     r.max_gpus = in.max_gpus;
     r.allow_grad_accum = in.allow_grad_accum;
     return r;
+}
+
+Result<FinetuneRequest> finetune_request_named(std::string_view model, std::string_view method, std::string_view gpu,
+                                               int tokens_per_sample, int batch_size) {
+    Result<ModelSpec> m = finetune_model_find(model);
+    if (!m) return m.error();
+    FinetuneInputs in;
+    in.method = std::string(method), in.gpu = std::string(gpu);
+    in.tokens_per_sample = tokens_per_sample, in.batch_size = batch_size, in.max_gpus = 8;
+    return finetune_request_from_inputs(*m, in);
 }
 
 std::string finetune_validate(const FinetuneRequest& r) {

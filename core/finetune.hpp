@@ -84,6 +84,16 @@ struct FinetuneInputs {
 // The request for `model` and those inputs (unknown GPU or method: the error names the field).
 Result<FinetuneRequest> finetune_request_from_inputs(const ModelSpec& model, const FinetuneInputs& in);
 
+// A request from names as LLMFineTuningBench spells them (model, method, GPU), with ado's defaults for the
+// rest (max_gpus 8, 8 GPUs per worker); an unknown name is an error listing close matches.
+Result<FinetuneRequest> finetune_request_named(std::string_view model, std::string_view method, std::string_view gpu,
+                                               int tokens_per_sample, int batch_size);
+
+// Reads the named options every fine-tuning front end takes (--sharding, --precision, --lora-targets) into
+// `r`; an unknown name is an error naming the flag and listing the accepted ones, and `r` is left unchanged.
+Result<bool> finetune_apply_names(FinetuneRequest& r, std::string_view sharding, std::string_view precision,
+                                  std::string_view lora_targets);
+
 // Checks the request (positive sizes, valid model); the message names the flag.
 std::string finetune_validate(const FinetuneRequest& r);
 

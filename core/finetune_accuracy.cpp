@@ -68,22 +68,14 @@ Result<FinetuneAccuracyReport> finetune_accuracy_run(std::string_view csv_text, 
         const int batch = int(std::lround(std::atof(table->field(i, "batch_size").c_str())));
         const int gpus = int(std::lround(std::atof(table->field(i, "number_gpus").c_str())));
         const double measured = std::atof(table->field(i, "measured_throughput").c_str());
-        Result<ModelSpec> spec = finetune_model_find(model);
-        Result<GpuSpec> gspec = finetune_gpu_find(gpu);
-        Result<FinetuneMethod> meth = finetune_method_parse(method);
-        if (!spec || !gspec || !meth || tokens < 1 || batch < 1 || gpus < 1) {
+        Result<FinetuneRequest> named = finetune_request_named(model, method, gpu, tokens, batch);
+        if (!named || tokens < 1 || batch < 1 || gpus < 1) {
             ++rep.skipped;
             if (std::find(rep.skipped_models.begin(), rep.skipped_models.end(), model) == rep.skipped_models.end())
                 rep.skipped_models.push_back(model);
             continue;
         }
-        FinetuneRequest r;
-        r.model = *spec;
-        r.gpu = *gspec;
-        r.method = *meth;
-        r.tokens_per_sample = tokens;
-        r.batch_size = batch;
-        r.max_gpus = 8;
+        const FinetuneRequest& r = *named;
         const bool fits = batch % gpus == 0 && finetune_fits(r, gpus);
         for (Accum* a : {&overall, &by_model[model], &by_gpu[gpu], &by_method[method]}) {
             ++a->runs;
@@ -105,14 +97,7 @@ Result<FinetuneAccuracyReport> finetune_accuracy_run(std::string_view csv_text, 
     }
     for (const auto& [p, measured_min] : smallest) {
         const auto& [model, method, gpu, tokens, batch] = p;
-        FinetuneRequest r;
-        r.model = *finetune_model_find(model);
-        r.gpu = *finetune_gpu_find(gpu);
-        r.method = *finetune_method_parse(method);
-        r.tokens_per_sample = tokens;
-        r.batch_size = batch;
-        r.max_gpus = 8;
-        const FinetunePlan plan = finetune_recommend(r);
+        const FinetunePlan plan = finetune_recommend(*finetune_request_named(model, method, gpu, tokens, batch));
         const bool over = !plan.can_recommend || plan.total_gpus > measured_min;
         for (Accum* a : {&overall, &by_model[model], &by_gpu[gpu], &by_method[method]}) {
             ++a->points;

@@ -47,15 +47,7 @@ Result<FinetuneRequest> finetune_request_from_flags(const FinetuneFlags& f) {
     Result<FinetuneMethod> method = finetune_method_parse(f.method);
     if (!method) return method.error();
     r.method = *method;
-    Result<FinetuneSharding> sharding = finetune_sharding_parse(f.sharding);
-    if (!sharding) return sharding.error();
-    r.sharding = *sharding;
-    Result<FinetunePrecision> precision = finetune_precision_parse(f.precision);
-    if (!precision) return precision.error();
-    r.precision = *precision;
-    Result<LoraTargets> targets = lora_targets_parse(f.lora_targets);
-    if (!targets) return targets.error();
-    r.lora_targets = *targets;
+    if (Result<bool> ok = finetune_apply_names(r, f.sharding, f.precision, f.lora_targets); !ok) return ok.error();
     r.tokens_per_sample = f.tokens;
     r.batch_size = f.batch;
     r.gpus_per_worker = f.gpus_per_worker;
@@ -110,13 +102,7 @@ Runner register_finetune_gpus(CLI::App& app) {
             r = finetune_request_from_inputs(s->inputs.model, s->inputs.finetune);
             if (r) {
                 FinetuneRequest& q = r.value();
-                Result<FinetuneSharding> sharding = finetune_sharding_parse(f->sharding);
-                if (!sharding) return fail(sharding.error());
-                Result<FinetunePrecision> precision = finetune_precision_parse(f->precision);
-                if (!precision) return fail(precision.error());
-                Result<LoraTargets> targets = lora_targets_parse(f->lora_targets);
-                if (!targets) return fail(targets.error());
-                q.sharding = *sharding, q.precision = *precision, q.lora_targets = *targets;
+                if (Result<bool> ok = finetune_apply_names(q, f->sharding, f->precision, f->lora_targets); !ok) return fail(ok.error());
                 q.lora_rank = f->lora_rank, q.grad_accum_steps = f->grad_accum_steps, q.quant_bits = f->quant_bits;
                 q.margin = f->margin, q.gradient_checkpointing = !f->no_checkpointing;
             }

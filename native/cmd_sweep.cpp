@@ -38,15 +38,7 @@ Runner register_sweep(CLI::App& app) {
         Result<AdoSpace> space = ado_space_parse(*text, f->space);
         if (!space) return fail(space.error());
         FinetuneRequest base;
-        Result<FinetuneSharding> sharding = finetune_sharding_parse(f->sharding);
-        if (!sharding) return fail(sharding.error());
-        Result<FinetunePrecision> precision = finetune_precision_parse(f->precision);
-        if (!precision) return fail(precision.error());
-        Result<LoraTargets> targets = lora_targets_parse(f->lora_targets);
-        if (!targets) return fail(targets.error());
-        base.sharding = *sharding;
-        base.precision = *precision;
-        base.lora_targets = *targets;
+        if (Result<bool> ok = finetune_apply_names(base, f->sharding, f->precision, f->lora_targets); !ok) return fail(ok.error());
         base.lora_rank = f->lora_rank;
         base.grad_accum_steps = f->grad_accum_steps;
         base.margin = f->margin;

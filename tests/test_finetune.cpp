@@ -14,13 +14,9 @@ namespace tp {
 namespace {
 
 FinetuneRequest request(const char* model, const char* method, const char* gpu, int tokens, int batch) {
-    FinetuneRequest r;
-    r.model = *finetune_model_find(model);
-    r.gpu = *finetune_gpu_find(gpu);
-    r.method = *finetune_method_parse(method);
-    r.tokens_per_sample = tokens;
-    r.batch_size = batch;
-    return r;
+    Result<FinetuneRequest> r = finetune_request_named(model, method, gpu, tokens, batch);
+    EXPECT_TRUE(r) << r.error().message;
+    return *r;
 }
 
 TEST(FinetuneMemory, FullShardSplitsWeightsGradientsAndOptimizer) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <string>
 
 #include "heatmap_frag.hpp"  // generated from shaders/ by cmake/trainplan_embed_shaders.cmake
 #include "heatmap_vert.hpp"
@@ -35,16 +36,23 @@ struct Slot {
 Program g_program;
 Slot g_slots[heatmap_slot_count];
 
+// GL reports a shader's compile and a program's link the same way: a status, then a log when it failed.
+template <typename GetStatus, typename GetLog>
+bool gl_succeeded(GLuint object, GLenum status, GetStatus get_status, GetLog get_log, const std::string& what) {
+    GLint ok = GL_FALSE;
+    get_status(object, status, &ok);
+    if (ok == GL_TRUE) return true;
+    char log[1024] = "";
+    get_log(object, sizeof log, nullptr, log);
+    std::fprintf(stderr, "trainplan: %s: %s\n", what.c_str(), log);
+    return false;
+}
+
 GLuint compile(GLenum stage, const char* source, const char* name) {
     const GLuint shader = glCreateShader(stage);
     glShaderSource(shader, 1, &source, nullptr);
     glCompileShader(shader);
-    GLint ok = GL_FALSE;
-    glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
-    if (ok != GL_TRUE) {
-        char log[1024] = "";
-        glGetShaderInfoLog(shader, sizeof log, nullptr, log);
-        std::fprintf(stderr, "trainplan: shaders/%s does not compile: %s\n", name, log);
+    if (!gl_succeeded(shader, GL_COMPILE_STATUS, glGetShaderiv, glGetShaderInfoLog, std::string("shaders/") + name + " does not compile")) {
         glDeleteShader(shader);
         return 0;
     }
@@ -65,12 +73,7 @@ bool program_ready() {
     glLinkProgram(program);
     glDeleteShader(vert);
     glDeleteShader(frag);
-    GLint ok = GL_FALSE;
-    glGetProgramiv(program, GL_LINK_STATUS, &ok);
-    if (ok != GL_TRUE) {
-        char log[1024] = "";
-        glGetProgramInfoLog(program, sizeof log, nullptr, log);
-        std::fprintf(stderr, "trainplan: the heatmap shaders do not link: %s\n", log);
+    if (!gl_succeeded(program, GL_LINK_STATUS, glGetProgramiv, glGetProgramInfoLog, "the heatmap shaders do not link")) {
         glDeleteProgram(program);
         return false;
     }

@@ -172,8 +172,11 @@ TEST(InferencePlan, OwnRulesAllowWhatEnginesRunAndPickTheBest) {
     ASSERT_TRUE(plan.best_throughput && plan.lowest_latency);
     const InferencePoint& best = plan.points[*plan.best_throughput];
     EXPECT_TRUE(best.fits);
-    for (const InferencePoint& p : plan.points)
-        if (p.fits) EXPECT_LE(p.samples_per_s_per_gpu, best.samples_per_s_per_gpu + 1e-12);
+    for (const InferencePoint& p : plan.points) {
+        if (p.fits) {
+            EXPECT_LE(p.samples_per_s_per_gpu, best.samples_per_s_per_gpu + 1e-12);
+        }
+    }
     EXPECT_EQ(plan.points[*plan.lowest_latency].batch, 1);
     // A latency bound moves the best-throughput pick to a point within it.
     r.max_latency_ms = plan.points[*plan.lowest_latency].latency.total * 1e3 * 1.5;
@@ -183,7 +186,9 @@ TEST(InferencePlan, OwnRulesAllowWhatEnginesRunAndPickTheBest) {
     // TP 3 is never valid for 64 heads; TP 16 beyond 8 KV heads replicates them (valid).
     r.tp = {3, 16};
     const InferencePlan odd = inference_plan(r);
-    for (const InferenceRejected& x : odd.rejected) EXPECT_EQ(x.tp, 3);
+    for (const InferenceRejected& x : odd.rejected) {
+        EXPECT_EQ(x.tp, 3);
+    }
     EXPECT_FALSE(odd.points.empty());
 }
 

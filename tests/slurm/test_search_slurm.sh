@@ -55,6 +55,20 @@ grep -q '^Optimal config: ' "$tmp/search.out"; check "optimal config reported" $
 [ -s "$tmp/run/final_results/final_summary_1nodes.csv" ]; check "final summary written" $?
 grep -q '^#SBATCH --nodes=1$' "$tmp"/run/runs/*/job.sbatch; check "batch scripts written" $?
 
+# trainplan inference --measure slurm: each point an sbatch job running the inference engine TEST DOUBLE
+# (tests/doubles/inference_engine.py, vLLM's latency output); measured latencies in final_output.csv, the
+# batch-64 points out of memory with the engine's line as evidence.
+"$TP" inference --model llama3-8b --gpu h100-sxm --input-len 128 --output-len 32 --tp 1,2 --pp 1 --batch-sizes 1,64 \
+    --measure slurm --no-gpu-request --partition "$TRAINPLAN_SLURM_PARTITION" --concurrency 4 --poll-seconds 0.5 \
+    --run-dir "$tmp/infer" --output-dir "$tmp/infer/out" \
+    --command "python3 $repo/tests/doubles/inference_engine.py --logs $SHARED_DATA/logs --tp {tp} --pp {pp} --batch {batch} --starts $tmp/infer.starts --oom-batch 64" \
+    >/dev/null 2>>"$tmp/search.err"
+check "inference --measure slurm exits 0 (rc=$?)" $?
+grep -q '^#SBATCH --nodes=1$' "$tmp"/infer/runs/tp2_pp1_bs1/job.sbatch; check "inference points submitted as batch scripts" $?
+grep -q $'^2,1,1,11.0,45.455\r$' "$tmp/infer/out/final_output.csv"; check "measured latency through Slurm in final_output.csv" $?
+jq -e '.state == "FAILED" and .failure.kind == "oom"' "$tmp/infer/runs/tp1_pp1_bs64/result.json" >/dev/null
+check "OOM point followed to FAILED and classified" $?
+
 # A job cancelled from outside (scancel) is recorded as cancelled, with Slurm's line as evidence.
 "$TP" search --model llama3-8b --nodes 1 --seq 4096 --tp 1 --pp 4 --cp 1 --mbs 1 --recompute none \
     --executor slurm --no-gpu-request --concurrency 1 --poll-seconds 0.5 --strategy grid --limit-search-runs 1 \

@@ -49,6 +49,12 @@ void app_draw(AppState& s) {
             panel_finetune(s);
             ImGui::EndTabItem();
         }
+        const bool inference = ImGui::BeginTabItem("Inference");
+        app_record_rect(s, "tab_inference");
+        if (inference) {
+            panel_inference(s);
+            ImGui::EndTabItem();
+        }
         if (!s.runs.runs.empty()) {
             const std::string label = "Measured runs (" + std::to_string(s.runs.runs.size()) + ")###runs";
             const bool runs = ImGui::BeginTabItem(label.c_str(), nullptr, s.show_runs_tab ? ImGuiTabItemFlags_SetSelected : 0);

@@ -68,11 +68,13 @@ void app_recompute(AppState& s) {
     }
     app_update_grid(s);
     app_update_finetune(s);
+    app_update_inference(s);
 }
 
 void app_update_grid(AppState& s) {
     nlohmann::json inputs = session_inputs_json(s.inputs);
-    inputs.erase("finetune");  // the fine-tuning tab's inputs do not change the grid
+    inputs.erase("finetune");  // the fine-tuning and inference tabs' inputs do not change the grid
+    inputs.erase("inference");
     std::string key = inputs.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (key == s.grid_key) return;
     s.grid_key = std::move(key);

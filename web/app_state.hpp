@@ -17,6 +17,7 @@
 #include "run_journal.hpp"
 #include "search_results.hpp"
 #include "heatmap.hpp"
+#include "inference.hpp"
 #include "recommend.hpp"
 #include "search.hpp"
 #include "session.hpp"
@@ -76,6 +77,25 @@ struct AppState {
     std::string finetune_error;  // unknown GPU or method
     FinetunePlan finetune_plan;
 
+    // Inference panel: its plan for the current model and inputs.inference (inference_key: the JSON of both it was
+    // computed from), the table's sort, the chart's hovered point, and the three list fields ("1,2,4"): their text,
+    // the list the text was last synced from (a session or link that changes the list rewrites the text), and the
+    // parse error of the last edit (the list keeps its last good value then).
+    std::string inference_key;
+    std::string inference_error;  // unknown GPU, encoder-decoder model, FP8 weights on a GPU without FP8, too many points
+    InferencePlan inference_result;
+    int inference_runs = 0;               // times the plan was computed
+    std::vector<int> inference_order;     // display order of inference_result.points (the table's sort)
+    int inference_sort_column = -1;       // -1: the plan's order (TP, PP, batch)
+    bool inference_sort_descending = false;
+    int inference_hovered = -1;           // the chart's point under the pointer in the last frame (-1: none)
+    struct ListField {
+        char text[128] = "";
+        std::string synced;  // the list, joined with commas, that `text` was last set from or applied to
+        std::string error;
+    };
+    ListField inference_tp, inference_pp, inference_batch;
+
     // Share links and files (app_files.hpp).
     std::string notice;            // one message under the title: a refused link or file, or what was opened
     bool notice_is_error = false;
@@ -109,6 +129,11 @@ void app_recompute(AppState& s);
 void app_update_grid(AppState& s);
 // Recomputes the fine-tuning answer when the inputs changed (panel_finetune.cpp).
 void app_update_finetune(AppState& s);
+// Recomputes the inference plan when the model or inputs.inference changed (panel_inference.cpp).
+void app_update_inference(AppState& s);
+// Applies a list field's text ("1,2,4") to `list` as the panel does when the field is left or Enter is pressed:
+// parsed with int_list_parse; on an error the field keeps the message and the list its last good value.
+void app_inference_apply_list(AppState::ListField& field, std::vector<int>& list, const char* flag);
 // grid_json (core/report.hpp) of the current grid, the first `top` candidates, as `trainplan grid --json` prints it.
 std::string app_grid_json(AppState& s, size_t top);
 // Replaces the inputs from a session document; returns "" or the error message (inputs unchanged then).

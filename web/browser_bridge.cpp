@@ -121,7 +121,12 @@ EMSCRIPTEN_KEEPALIVE const char* tp_session_json() {
 // "runs": {"source", "count", "finished", "failed", "optimal", "measured": [[config, measured s, predicted s, error]]},
 // "page": {"notice", "notice_is_error", "share_fragment", "files": names in the files tab, "files_error"},
 // "finetune": the fine-tuning tab's answer as `finetune-gpus --json` keys {"can_recommend", "gpus", "workers", "reason"}
-// plus "error" (an unknown GPU or method)}.
+// plus "error" (an unknown GPU or method),
+// "inference": the inference tab's plan as `trainplan inference --json` keys {"points": [{"tp", "pp", "batch", "nodes",
+// "fits", "memory_gib": {"weights", ..., "total", "usable"}, "first_token_ms", "per_token_ms", "latency_ms", "samples_per_s_per_gpu",
+// "tokens_per_s_per_gpu"}], "rejected": [{"tp", "pp", "batch", "reason"}], "best_throughput", "lowest_latency" (a point
+// or null)} plus "error" (an unknown GPU, an encoder-decoder model, too many points), "runs" (times computed) and
+// "hovered" (the chart's point under the pointer, an index into points, or -1)}.
 EMSCRIPTEN_KEEPALIVE const char* tp_status_json() {
     static std::string out;
     const tp::web::AppState& s = tp::web::app_state();
@@ -151,7 +156,24 @@ EMSCRIPTEN_KEEPALIVE const char* tp_status_json() {
                                      {"gpus", fp.can_recommend ? nlohmann::json(fp.gpus) : nlohmann::json(nullptr)},
                                      {"workers", fp.can_recommend ? nlohmann::json(fp.workers) : nlohmann::json(nullptr)},
                                      {"reason", fp.reason}, {"error", s.finetune_error}};
-    out = nlohmann::json({{"grid", grid}, {"model", model}, {"runs", runs}, {"page", page}, {"finetune", finetune}})
+    const tp::InferencePlan& ip = s.inference_result;
+    auto point = [](const tp::InferencePoint& p) {
+        return nlohmann::json{{"tp", p.tp}, {"pp", p.pp}, {"batch", p.batch}, {"nodes", p.nodes}, {"fits", p.fits},
+                              {"memory_gib", {{"weights", p.memory.weights / tp::kGiB}, {"kv_cache", p.memory.kv_cache / tp::kGiB},
+                                              {"activations", p.memory.activations / tp::kGiB}, {"other", p.memory.other / tp::kGiB},
+                                              {"total", p.memory.total / tp::kGiB}, {"usable", p.memory.usable / tp::kGiB}}},
+                              {"first_token_ms", p.latency.first_token * 1e3},
+                              {"per_token_ms", p.latency.per_token * 1e3}, {"latency_ms", p.latency.total * 1e3},
+                              {"samples_per_s_per_gpu", p.samples_per_s_per_gpu}, {"tokens_per_s_per_gpu", p.tokens_per_s_per_gpu}};
+    };
+    nlohmann::json points = nlohmann::json::array(), rejected = nlohmann::json::array();
+    for (const tp::InferencePoint& p : ip.points) points.push_back(point(p));
+    for (const tp::InferenceRejected& x : ip.rejected) rejected.push_back({{"tp", x.tp}, {"pp", x.pp}, {"batch", x.batch}, {"reason", x.reason}});
+    auto pick = [&](const std::optional<size_t>& i) { return i && *i < ip.points.size() ? point(ip.points[*i]) : nlohmann::json(nullptr); };
+    const nlohmann::json inference = {{"points", points}, {"rejected", rejected}, {"best_throughput", pick(ip.best_throughput)},
+                                      {"lowest_latency", pick(ip.lowest_latency)}, {"error", s.inference_error},
+                                      {"runs", s.inference_runs}, {"hovered", s.inference_hovered}};
+    out = nlohmann::json({{"grid", grid}, {"model", model}, {"runs", runs}, {"page", page}, {"finetune", finetune}, {"inference", inference}})
               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return out.c_str();
 }

@@ -21,6 +21,9 @@ void panel_recommend(AppState& s);
 
 // Fine-tuning: the fewest GPUs and workers for the model on the left (inputs.finetune; finetune-gpus' answer).
 void panel_finetune(AppState& s);
+// Inference: TP x PP x batch for the model on the left (inputs.inference; `trainplan inference`'s plan), as a sortable
+// table, the best-throughput and lowest-latency lines, the rejected TP x PP, and throughput against latency as a chart.
+void panel_inference(AppState& s);
 
 // The share bar: share link, open and save a session; the notice of the last link or file.
 void panel_share(AppState& s);

@@ -26,7 +26,7 @@ if(NOT EMSCRIPTEN)
     # heatmap_gl_null.cpp stands in for the page's WebGL heatmap_gl.cpp (heatmap_gl.hpp).
     trainplan_add_test(test_web_panels web ${_tp_web}/test_panels_headless.cpp ${_tp_web}/test_heatmap.cpp ${_tp_web}/app_layout.cpp
                        ${_tp_web}/app_state.cpp ${_tp_web}/heatmap.cpp ${_tp_web}/heatmap_gl_null.cpp ${_tp_web}/panel_cluster.cpp
-                       ${_tp_web}/panel_finetune.cpp ${_tp_web}/panel_grid.cpp ${_tp_web}/panel_heatmap.cpp ${_tp_web}/panel_model.cpp ${_tp_web}/panel_recommend.cpp
+                       ${_tp_web}/panel_finetune.cpp ${_tp_web}/panel_inference.cpp ${_tp_web}/panel_grid.cpp ${_tp_web}/panel_heatmap.cpp ${_tp_web}/panel_model.cpp ${_tp_web}/panel_recommend.cpp
                        ${_tp_web}/app_files.cpp ${_tp_web}/panel_files.cpp ${_tp_web}/panel_runs.cpp ${_tp_web}/panel_share.cpp)
     target_link_libraries(test_web_panels PRIVATE trainplan_imgui_headless)
   else()

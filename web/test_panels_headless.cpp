@@ -78,8 +78,8 @@ protected:
     }
     void every_panel(int n) {
         frames(n);
-        for (void (*panel)(AppState&) : {panel_model, panel_cluster, panel_grid, panel_recommend, panel_finetune, panel_share, panel_files,
-                                                panel_runs})
+        for (void (*panel)(AppState&) : {panel_model, panel_cluster, panel_grid, panel_recommend, panel_finetune, panel_inference, panel_share,
+                                                panel_files, panel_runs})
             frames(n, panel);
     }
 };
@@ -307,6 +307,95 @@ TEST_F(Headless, FinetunePanelAnswersAndFollowsInputs) {
     EXPECT_NE(s.finetune_error.find("--gpu: unknown GPU 'no-such-gpu'"), std::string::npos) << s.finetune_error;
     bool tab = false;
     for (const WidgetRect& r : s.rects) tab = tab || r.id == "tab_finetune";
+    EXPECT_TRUE(tab);
+}
+
+// The inference panel plans for the model on the left, keeps a list's last good value when its field holds a bad one
+// (the message under the field), follows the model and its inputs, and refuses an encoder-decoder model as text.
+TEST_F(Headless, InferencePanelPlansKeepsTheLastGoodListAndRefusesEncoderDecoder) {
+    AppState& s = app_state();
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeyMap[ImGuiKey_Enter] = 1;
+    io.KeyMap[ImGuiKey_End] = 2;
+    frames(2, panel_inference);
+    ASSERT_TRUE(s.inference_error.empty()) << s.inference_error;
+    const InferencePlan& plan = s.inference_result;
+    EXPECT_EQ(plan.points.size() + plan.rejected.size(), 3u * 2u * 7u);  // the default TP 1,2,4 x PP 1,2 x 7 batch sizes
+    ASSERT_TRUE(plan.best_throughput.has_value());
+    ASSERT_TRUE(plan.lowest_latency.has_value());
+    EXPECT_EQ(s.inference_order.size(), plan.points.size());
+    for (const char* id : {"inf_gpu", "inf_tp", "inf_pp", "inf_batch", "inf_max_latency", "inf_answer", "inf_chart", "inf_table"}) {
+        bool found = false;
+        for (const WidgetRect& r : s.rects) found = found || (r.id == id && r.w > 0 && r.h > 0);
+        EXPECT_TRUE(found) << id;
+    }
+    // Typing "1,,x" at the end of the batch field and pressing Enter: the error under the field, the plan unchanged.
+    const size_t points = plan.points.size();
+    const int runs = s.inference_runs;
+    const std::vector<int> batches = s.inputs.inference.batch_sizes;
+    const WidgetRect* field = nullptr;
+    for (const WidgetRect& r : s.rects)
+        if (r.id == std::string("inf_batch")) field = &r;
+    ASSERT_NE(field, nullptr);
+    io.MousePos = ImVec2(field->x + 20, field->y + field->h / 2);
+    frame(panel_inference);
+    io.MouseDown[0] = true;
+    frame(panel_inference);
+    io.MouseDown[0] = false;
+    frame(panel_inference);
+    io.KeysDown[2] = true;  // End: the cursor after the last character
+    frame(panel_inference);
+    io.KeysDown[2] = false;
+    for (const char* c = "1,,x"; *c; ++c) io.AddInputCharacter(static_cast<unsigned char>(*c));
+    frame(panel_inference);
+    io.KeysDown[1] = true;  // Enter
+    frame(panel_inference);
+    io.KeysDown[1] = false;
+    frames(2, panel_inference);
+    EXPECT_NE(s.inference_batch.error.find("is not a positive integer"), std::string::npos) << s.inference_batch.error;
+    EXPECT_NE(std::string(s.inference_batch.text).find("1,,x"), std::string::npos) << s.inference_batch.text;
+    EXPECT_EQ(s.inputs.inference.batch_sizes, batches);
+    EXPECT_EQ(s.inference_result.points.size(), points);
+    EXPECT_EQ(s.inference_runs, runs);  // nothing recomputed
+    EXPECT_TRUE(s.inference_error.empty()) << s.inference_error;
+    // A good list replaces it; a session that changes the list rewrites the field and clears its error.
+    std::snprintf(s.inference_tp.text, sizeof s.inference_tp.text, "1, 2");
+    app_inference_apply_list(s.inference_tp, s.inputs.inference.tp, "TP");
+    EXPECT_EQ(s.inputs.inference.tp, (std::vector<int>{1, 2}));
+    frames(2, panel_inference);
+    EXPECT_GT(s.inference_runs, runs);
+    EXPECT_STREQ(s.inference_tp.text, "1, 2");  // kept as typed
+    AppState copy;
+    ASSERT_TRUE(app_set_session(copy, app_session_json(s)).empty());
+    EXPECT_TRUE(copy.inputs.inference == s.inputs.inference);  // the share link carries the panel's inputs
+    s.inputs.inference.batch_sizes = {1, 8, 64};
+    frames(2, panel_inference);
+    EXPECT_TRUE(s.inference_batch.error.empty()) << s.inference_batch.error;
+    EXPECT_STREQ(s.inference_batch.text, "1,8,64");
+    EXPECT_EQ(s.inference_result.points.size() + s.inference_result.rejected.size(), 2u * 2u * 3u);
+    // A latency bound no point meets: no best throughput, still a lowest latency.
+    s.inputs.inference.max_latency_ms = 0.001;
+    frames(2, panel_inference);
+    EXPECT_FALSE(s.inference_result.best_throughput.has_value());
+    EXPECT_TRUE(s.inference_result.lowest_latency.has_value());
+    s.inputs.inference.max_latency_ms = 0;
+    // An encoder-decoder model: the core's refusal as text, no plan, every panel still draws.
+    s.inputs.model = *model_preset_find("t5-small");
+    s.inputs.model_preset = "t5-small";
+    every_panel(2);
+    EXPECT_NE(s.inference_error.find("decoder-only"), std::string::npos) << s.inference_error;
+    EXPECT_TRUE(s.inference_result.points.empty());
+    // Too many points for the page: refused with the count, no plan.
+    s.inputs.model = *model_preset_find("llama3-8b");
+    s.inputs.model_preset = "llama3-8b";
+    s.inputs.inference.batch_sizes.assign(40, 1);
+    s.inputs.inference.tp.assign(40, 1);
+    s.inputs.inference.pp.assign(40, 1);
+    frames(2, panel_inference);
+    EXPECT_NE(s.inference_error.find("64000 points"), std::string::npos) << s.inference_error;
+    bool tab = false;
+    every_panel(1);
+    for (const WidgetRect& r : s.rects) tab = tab || r.id == "tab_inference";
     EXPECT_TRUE(tab);
 }
 

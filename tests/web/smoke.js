@@ -391,6 +391,67 @@ async function pressKey(page, key) {
           ftRestored.batch_size === 32 && ftRestored.max_gpus === 16 && ftOpened.status.finetune.can_recommend === ftPage.can_recommend,
           JSON.stringify(ftRestored));
     await ftOpened.page.close();
+
+    // [Inference] The inference tab's plan equals `trainplan inference --session FILE --json` for the same inputs (the
+    // model on the left, inputs.inference); a click on NeMo's filter changes both alike; a share link carries the inputs.
+    const sessionInf = { format: 'trainplan-session', schema_version: 1,
+      inputs: { model: { preset: 'llama3-8b' },
+                inference: { tp: [1, 2], batch_sizes: [1, 8, 64], input_len: 512, output_len: 128 } } };
+    check('the inference session is accepted', await setSession(JSON.stringify(sessionInf)) === '');
+    await clickRect(page, (await json('tp_widget_rects_json')).tab_inference);
+    await frames(3);
+    // Points, rejections and the two picks: same order and keys, figures within 1e-6 relative.
+    const sameInference = (name, a, b) => {
+      const problems = [];
+      const close = (x, y) => Math.abs(x - y) <= 1e-6 * Math.max(Math.abs(y), 1e-300);
+      const samePoint = (p, q, at) => {
+        for (const k of ['tp', 'pp', 'batch', 'nodes', 'fits']) if (p[k] !== q[k]) problems.push(`${at}.${k}: page ${p[k]} cli ${q[k]}`);
+        for (const k of ['first_token_ms', 'per_token_ms', 'latency_ms', 'samples_per_s_per_gpu', 'tokens_per_s_per_gpu'])
+          if (!close(p[k], q[k])) problems.push(`${at}.${k}: page ${p[k]} cli ${q[k]}`);
+        if (!close(p.memory_gib.total, q.memory_gib.total)) problems.push(`${at}.memory_gib.total`);
+      };
+      if (a.points.length !== b.points.length) problems.push(`points: page ${a.points.length} cli ${b.points.length}`);
+      for (let i = 0; i < Math.min(a.points.length, b.points.length); i++) samePoint(a.points[i], b.points[i], `points[${i}]`);
+      const rej = (x) => JSON.stringify(x.rejected.map((r) => `${r.tp} ${r.pp} ${r.batch}: ${r.reason}`));
+      if (rej(a) !== rej(b)) problems.push('rejected lists differ');
+      for (const k of ['best_throughput', 'lowest_latency']) {
+        if ((a[k] === null) !== (b[k] === null)) problems.push(`${k}: page ${JSON.stringify(a[k])} cli ${JSON.stringify(b[k])}`);
+        else if (a[k] !== null) samePoint(a[k], b[k], k);
+      }
+      check(name, problems.length === 0 && a.points.length > 0 && a.error === '', problems.slice(0, 5).join('; ') || a.error);
+    };
+    const cliInference = (sessionText) => {
+      const file = path.join(tmp, `session-${++sessions}.json`);
+      fs.writeFileSync(file, sessionText);
+      return JSON.parse(execFileSync(cli, ['inference', '--session', file, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+    };
+    const infPage = (await json('tp_status_json')).inference;
+    const infInputs = JSON.parse(await api('tp_session_json')).inputs.inference || {};
+    check('the inference session sets inputs.inference', JSON.stringify(infInputs.tp) === '[1,2]' && JSON.stringify(infInputs.batch_sizes) === '[1,8,64]' &&
+          infInputs.input_len === 512 && infInputs.output_len === 128, JSON.stringify(infInputs));
+    if (cli) {
+      sameInference('the inference tab equals trainplan inference --session --json', infPage, cliInference(await api('tp_session_json')));
+    } else {
+      check('the inference tab plans', infPage.points.length === 12 && infPage.best_throughput !== null && infPage.error === '', JSON.stringify(infPage).slice(0, 300));
+    }
+    await page.screenshot({ path: shotNamed('inference') });
+    await clickRect(page, (await json('tp_widget_rects_json')).inf_nemo, 8);  // NeMo's filter, through the UI
+    await frames(3);
+    const infNemo = (await json('tp_status_json')).inference;
+    const nemoSession = await api('tp_session_json');
+    check('a click on NeMo\'s filter sets inputs.inference.nemo_filter', (JSON.parse(nemoSession).inputs.inference || {}).nemo_filter === true,
+          nemoSession.slice(0, 300));
+    if (cli) sameInference('with NeMo\'s filter, the tab equals trainplan inference --session --json', infNemo, cliInference(nemoSession));
+    await clickRect(page, (await json('tp_widget_rects_json')).share);
+    await frames(2);
+    const infOpened = await openOn(page.url());
+    const infRestored = JSON.parse(infOpened.session).inputs.inference || {};
+    check('a share link carries the inference inputs', infOpened.session === nemoSession && infRestored.nemo_filter === true &&
+          infRestored.input_len === 512 && JSON.stringify(infRestored.batch_sizes) === '[1,8,64]', infOpened.session.slice(0, 300));
+    check('a fresh page on that link plans the same points', JSON.stringify(infOpened.status.inference.points) === JSON.stringify(infNemo.points) &&
+          JSON.stringify(infOpened.status.inference.best_throughput) === JSON.stringify(infNemo.best_throughput) && infNemo.points.length > 0,
+          `${infOpened.status.inference.points.length} vs ${infNemo.points.length}`);
+    await infOpened.page.close();
     await clickRect(page, (await json('tp_widget_rects_json')).tab_plan);
 
     // [Session from the native tool] `trainplan search` (local executor, the replay workload: a TEST DOUBLE) writes
@@ -640,7 +701,7 @@ async function pressKey(page, key) {
     server.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(`screenshots: ${shot} ${shotNamed('rejected')} ${shotNamed('config-json')} ${shotNamed('budget')} ${shotNamed('share-link')} ${shotNamed('bad-link')} ${shotNamed('measured')} ${shotNamed('files')} ${shotNamed('days')} ${shotNamed('custom')} ${shotNamed('finetune')}`);
+  console.log(`screenshots: ${shot} ${shotNamed('rejected')} ${shotNamed('config-json')} ${shotNamed('budget')} ${shotNamed('share-link')} ${shotNamed('bad-link')} ${shotNamed('measured')} ${shotNamed('files')} ${shotNamed('days')} ${shotNamed('custom')} ${shotNamed('finetune')} ${shotNamed('inference')}`);
   console.log(`web_smoke: ${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 })().catch((e) => { console.error(e); process.exit(1); });

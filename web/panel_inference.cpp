@@ -308,7 +308,7 @@ void app_update_inference(AppState& s) {
 
 void panel_inference(AppState& s) {
     ImGui::TextWrapped("Which TP, PP and batch size serve the model on the left with the lowest latency or the most throughput per GPU? "
-                       "`trainplan inference`: memory and a roofline latency (prefill, decode steps, TP all-reduces, PP hops), fitted on "
+                       "trainplan inference: memory and a roofline latency (prefill, decode steps, TP all-reduces, PP hops), fitted on "
                        "FasterTransformer's published GPT latencies (docs/accuracy.md, Inference).");
     ImGui::TextDisabled("model: %s", s.inputs.model.name.c_str());
     InferenceInputs& f = s.inputs.inference;

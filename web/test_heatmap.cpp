@@ -12,6 +12,7 @@
 #include "heatmap_gl.hpp"
 #include "model_presets.hpp"
 #include "panels.hpp"
+#include "test_headless.hpp"
 
 namespace tp::web {
 namespace {
@@ -128,21 +129,8 @@ TEST(HeatmapTable, DefaultGrid) {
 }
 
 // The panel alone in a window on ImGui without backends (as test_panels_headless.cpp does for every panel).
-class HeatmapPanel : public ::testing::Test {
+class HeatmapPanel : public HeadlessImGui {
 protected:
-    void SetUp() override {
-        AppState fresh;  // named, not a temporary: GCC 12 false maybe-uninitialized (see test_panels_headless.cpp)
-        app_state() = std::move(fresh);
-        ImGui::CreateContext();
-        ImGuiIO& io = ImGui::GetIO();
-        io.IniFilename = nullptr;
-        io.DisplaySize = ImVec2(1280, 720);
-        io.DeltaTime = 1.0f / 60;
-        unsigned char* pixels = nullptr;
-        int width = 0, height = 0;
-        io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
-    }
-    void TearDown() override { ImGui::DestroyContext(); }
     void frame() {
         ImGui::NewFrame();
         ImGui::SetNextWindowPos(ImVec2(0, 0), ImGuiCond_Always);

@@ -19,6 +19,7 @@
 #include "app_files.hpp"
 #include "model_presets.hpp"
 #include "panels.hpp"
+#include "test_headless.hpp"
 
 namespace tp::web {
 
@@ -35,26 +36,9 @@ std::string read_fixture(const std::string& relative) {
     return text.str();
 }
 
-// One ImGui context per test, with the page's state reset to its defaults.
-class Headless : public ::testing::Test {
+// One ImGui context per test, with the page's state reset to its defaults (test_headless.hpp).
+class Headless : public HeadlessImGui {
 protected:
-    void SetUp() override {
-        // A named default state moved in: GCC 12 warns (maybe-uninitialized, a false positive) on the temporary
-        // of `app_state() = AppState{}` since AppState grew.
-        AppState fresh;
-        app_state() = std::move(fresh);
-        ImGui::CreateContext();
-        ImGuiIO& io = ImGui::GetIO();
-        io.IniFilename = nullptr;
-        io.DisplaySize = ImVec2(1280, 720);
-        io.DeltaTime = 1.0f / 60;
-        unsigned char* pixels = nullptr;
-        int width = 0, height = 0;
-        io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);  // builds the atlas; nothing uploads it
-        ASSERT_GT(width, 0);
-    }
-    void TearDown() override { ImGui::DestroyContext(); }
-
     // One frame of the whole page, or of one panel alone in a window of its own.
     void frame(void (*panel)(AppState&) = nullptr) {
         ImGui::NewFrame();

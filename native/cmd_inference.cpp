@@ -150,17 +150,26 @@ void print_table(const InferenceRequest& r, const InferencePlan& plan) {
     line("lowest latency", plan.lowest_latency);
 }
 
-// trainplan's own table: NeMo's columns and what the launcher never reported.
-std::string points_csv(const InferencePlan& plan) {
+// trainplan's own table: NeMo's columns and what the launcher never reported; with --measure, the measured
+// latency beside the prediction and the prediction's error, (predicted - measured) / measured.
+std::string points_csv(const InferencePlan& plan, const std::vector<double>& measured_ms) {
     std::string out =
         "TP,PP,BS,GPUs,Nodes,Fits,Memory per GPU [GiB],KV cache [GiB],First token [ms],Per token [ms],Latency [ms],"
-        "Throughput per GPU [samples/sec/gpu],Throughput per GPU [tokens/sec/gpu]\n";
-    for (const InferencePoint& p : plan.points) {
+        "Throughput per GPU [samples/sec/gpu],Throughput per GPU [tokens/sec/gpu],Measured latency [ms],Prediction error\n";
+    for (size_t i = 0; i < plan.points.size(); ++i) {
+        const InferencePoint& p = plan.points[i];
+        const double predicted_ms = p.latency.total * 1e3;
+        std::string measured, error;
+        if (i < measured_ms.size() && !std::isnan(measured_ms[i])) {
+            measured = format_fixed(measured_ms[i], 2);
+            error = format_fixed((predicted_ms - measured_ms[i]) / measured_ms[i], 4);
+        }
         out += std::to_string(p.tp) + "," + std::to_string(p.pp) + "," + std::to_string(p.batch) + "," + std::to_string(p.tp * p.pp) +
                "," + std::to_string(p.nodes) + "," + (p.fits ? "yes" : "no") + "," + format_fixed(p.memory.total / kGiB, 2) + "," +
                format_fixed(p.memory.kv_cache / kGiB, 2) + "," + format_fixed(p.latency.first_token * 1e3, 2) + "," +
-               format_fixed(p.latency.per_token * 1e3, 3) + "," + format_fixed(p.latency.total * 1e3, 2) + "," +
-               format_fixed(p.samples_per_s_per_gpu, 3) + "," + format_fixed(p.tokens_per_s_per_gpu, 1) + "\n";
+               format_fixed(p.latency.per_token * 1e3, 3) + "," + format_fixed(predicted_ms, 2) + "," +
+               format_fixed(p.samples_per_s_per_gpu, 3) + "," + format_fixed(p.tokens_per_s_per_gpu, 1) + "," + measured + "," + error +
+               "\n";
     }
     return out;
 }
@@ -188,7 +197,8 @@ Runner register_inference(CLI::App& app) {
     app.add_option("overrides", f->overrides, "key=value overrides of the search config (Hydra style)");
     app.add_option("--output-dir", f->output_dir,
                    "Write final_output.csv (NeMo's columns: TP, PP, BS, Latency [ms], Throughput per GPU [samples/sec/gpu]) and "
-                   "inference_points.csv (trainplan's table) there");
+                   "inference_points.csv (trainplan's table: memory, first-token and per-token latency, and with --measure the measured "
+                   "latency beside the prediction) there");
     app.add_flag("--json", f->json, "Print one JSON document: points, rejected, best_throughput, lowest_latency");
     app.add_option("--session", f->session,
                    "Session file: its model and inference inputs (inputs.inference) in place of the model and grid flags");
@@ -214,7 +224,7 @@ Runner register_inference(CLI::App& app) {
             fs::create_directories(f->output_dir, ec);
             if (ec) return fail(make_error(ErrorKind::invalid_argument, "--output-dir " + f->output_dir + ": " + ec.message()));
             for (auto [name, text] : {std::pair{"final_output.csv", inference_nemo_csv(plan, measured_ms)},
-                                      {"inference_points.csv", points_csv(plan)}}) {
+                                      {"inference_points.csv", points_csv(plan, measured_ms)}}) {
                 Result<bool> ok = write_text_file((fs::path(f->output_dir) / name).string(), text);
                 if (!ok) return fail(ok.error());
             }

@@ -31,6 +31,8 @@ check "OOM classified with its line" $?
 jq -e '.latency_ms > 17.999 and .latency_ms < 18.001 and .engine == "vllm-latency" and .state == "COMPLETED"' "$work/a/runs/tp2_pp1_bs8/result.json" >/dev/null
 check "result.json holds the measurement" $?
 grep -q "tp2_pp1_bs8 measured 18.0 ms, predicted" "$work/a.err"; check "measured vs predicted line" $?
+grep -q '^2,1,8,2,1,yes,.*,18.00,[-0-9.]*$' "$work/a/out/inference_points.csv"; check "inference_points.csv: measured beside predicted" $?
+grep -q '^1,1,64,1,1,yes,.*,,$' "$work/a/out/inference_points.csv"; check "inference_points.csv: no figure for the OOM point" $?
 
 # 2. SIGKILL mid-measurement, then the same command: finished points are not launched again.
 "$TP" inference "${grid[@]}" --measure local --poll-seconds 0.05 --run-dir "$work/b" --command "$(cmd b 0.4)" >/dev/null 2>&1 &

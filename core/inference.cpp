@@ -95,25 +95,41 @@ double allreduce_s(double bytes, int tp, double link_bytes_per_s, const Inferenc
     return k.allreduce_latency_us * 1e-6 + 2.0 * (tp - 1) / tp * bytes / (link_bytes_per_s * k.collective_efficiency);
 }
 
-// One forward pass over all layers for `batch` sequences of `tokens` new tokens each, attending to
-// `context` positions on average: per layer the longer of FLOPs at the achieved GEMM rate and bytes at the
-// achieved bandwidth (Pope et al. 2022, Sec. 3.1-3.2), plus the layer's fixed cost and its two all-reduces
-// (after attention and after the MLP; Shoeybi et al. 2019, Fig. 3), then the output head on the last stage
-// and one hop per stage boundary.
+// The micro-batch a pipeline stage works on (FasterTransformer's getLocalBatchSize, src/fastertransformer/utils/
+// nccl_utils.cc): with PP > 1 the batch splits into PP micro-batches when it divides, then halves while a
+// micro-batch holds more than 1,024 tokens, so the stages work on different micro-batches at once. vLLM and
+// TensorRT-LLM also keep PP micro-batches in flight; the 1,024-token rule is FasterTransformer's.
+}  // namespace
+
+int inference_micro_batch(int batch, double tokens, int pp) {
+    if (pp <= 1) return batch;
+    int local = batch % pp == 0 ? batch / pp : batch;
+    while (double(local) * tokens > 1024 && local % 2 == 0) local /= 2;
+    return local;
+}
+
+namespace {
+
+// One layer's time for `batch` sequences of `tokens` new tokens each, attending to `context` positions on
+// average: the longer of FLOPs at the achieved GEMM rate and bytes at the achieved bandwidth (Pope et al. 2022,
+// Sec. 3.1-3.2), plus the layer's fixed cost and its two all-reduces (after attention and after the MLP;
+// Shoeybi et al. 2019, Fig. 3).
 struct PassTime {
     double compute_bound = 0, memory_bound = 0, tp_comm = 0, pp_comm = 0, overhead = 0;
     double total() const { return compute_bound + memory_bound + tp_comm + pp_comm + overhead; }
+    PassTime& operator+=(const PassTime& o) {
+        compute_bound += o.compute_bound, memory_bound += o.memory_bound, tp_comm += o.tp_comm;
+        pp_comm += o.pp_comm, overhead += o.overhead;
+        return *this;
+    }
+    PassTime scaled(double f) const { return {compute_bound * f, memory_bound * f, tp_comm * f, pp_comm * f, overhead * f}; }
 };
-PassTime forward_pass(const InferenceRequest& r, const LayerWeights& w, int tp, int pp, int batch, double tokens,
-                      double context, bool prefill, const InferenceCalibration& k) {
+PassTime layer_time(const InferenceRequest& r, const LayerWeights& w, int tp, int batch, double tokens, double context,
+                    bool prefill, const InferenceCalibration& k) {
     const ModelSpec& m = r.model;
     const double peak = gpu_peak_tflops(r.gpu, r.weights == WeightFormat::fp8 ? Precision::fp8 : Precision::bf16) * 1e12;
-    const double flops_per_s = peak * k.gemm_efficiency;
-    const double bytes_per_s = r.gpu.hbm_gbps * 1e9 * k.hbm_efficiency;
     const double n = double(batch) * tokens;  // new tokens in this pass
     const int hd = head_dim(m);
-
-    // Per layer, on one GPU of the TP group.
     const double matrix_flops = 2.0 * w.flop_params(n) * n / tp;
     // Scores and values: 2 GEMMs of 2 FLOPs per (query, key, head, channel) (Kaplan et al. 2020, Table 1's
     // n_ctx term; causal prefill attends to (tokens + 1) / 2 positions on average, passed in as context).
@@ -124,30 +140,50 @@ PassTime forward_pass(const InferenceRequest& r, const LayerWeights& w, int tp, 
     const double kv_elements = 2.0 * kv_heads_per_gpu(m, tp) * hd;
     const double kv_traffic = prefill ? n * kv_elements * kv_bytes(r.kv_cache)
                                       : double(batch) * context * kv_elements * kv_bytes(r.kv_cache);
-    const double compute_s = (matrix_flops + attention_flops) / flops_per_s;
-    const double memory_s = (weight_read + kv_traffic) / bytes_per_s;
-    const double link = tp_link_bytes_per_s(r.gpu, r.gpus_per_node, tp);
-    const double activation_bytes = n * m.hidden * kActivationBytes;
-
+    const double compute_s = (matrix_flops + attention_flops) / (peak * k.gemm_efficiency);
+    const double memory_s = (weight_read + kv_traffic) / (r.gpu.hbm_gbps * 1e9 * k.hbm_efficiency);
     PassTime t;
-    const double layers = m.layers;  // every layer runs once per pass; PP only spreads them over GPUs in series
-    (compute_s >= memory_s ? t.compute_bound : t.memory_bound) += layers * std::max(compute_s, memory_s);
-    t.overhead += layers * k.layer_overhead_us * 1e-6;
-    t.tp_comm += layers * 2.0 * allreduce_s(activation_bytes, tp, link, k);
+    (compute_s >= memory_s ? t.compute_bound : t.memory_bound) = std::max(compute_s, memory_s);
+    t.overhead = k.layer_overhead_us * 1e-6;
+    t.tp_comm = 2.0 * allreduce_s(n * m.hidden * kActivationBytes, tp, tp_link_bytes_per_s(r.gpu, r.gpus_per_node, tp), k);
+    return t;
+}
 
-    // The output head: logits of each sequence's last position only (prefill) or of its one new token.
-    const double head_tokens = batch;
-    const double head_params = double(m.vocab) * m.hidden;
-    const double head_compute = 2.0 * head_params * head_tokens / tp / flops_per_s;
-    const double head_memory = head_params * kActivationBytes / tp / bytes_per_s;  // kept 16-bit by engines
-    (head_compute >= head_memory ? t.compute_bound : t.memory_bound) += std::max(head_compute, head_memory);
-    // Stage boundaries: the batch's new hidden states, sent to the next stage (NVLink within a node for the
-    // launcher's layouts, since PP > 1 fills nodes with TP; the network when a stage spans nodes).
-    if (pp > 1) {
-        const double hop_link = tp * pp <= r.gpus_per_node ? r.gpu.link_gbps * 1e9
-                                                           : r.gpu.node_network_gbps * 1e9 / std::max(1, r.gpus_per_node);
-        t.pp_comm += (pp - 1) * (k.p2p_latency_us * 1e-6 + activation_bytes / tp / (hop_link * k.collective_efficiency));
+// The output head on the last stage: logits of each sequence's last position only (prefill) or of its one new
+// token; its weights stay 16-bit in every format.
+PassTime head_time(const InferenceRequest& r, int tp, int batch, const InferenceCalibration& k) {
+    const double peak = gpu_peak_tflops(r.gpu, r.weights == WeightFormat::fp8 ? Precision::fp8 : Precision::bf16) * 1e12;
+    const double params = double(r.model.vocab) * r.model.hidden;
+    const double compute_s = 2.0 * params * batch / tp / (peak * k.gemm_efficiency);
+    const double memory_s = params * kActivationBytes / tp / (r.gpu.hbm_gbps * 1e9 * k.hbm_efficiency);
+    PassTime t;
+    (compute_s >= memory_s ? t.compute_bound : t.memory_bound) = std::max(compute_s, memory_s);
+    return t;
+}
+
+// One forward pass of the batch through every layer. PP = 1: all layers, then the head. PP > 1: the batch runs
+// as micro-batches through the stages like a pipeline, so the pass takes (micro-batches + PP - 1) stage times
+// (the fill and drain of GPipe's schedule, Huang et al. 2019, Sec. 2.2), each stage time its layers at the
+// micro-batch, and the last stage adds the head per micro-batch; a hop per stage boundary carries a
+// micro-batch's hidden states (NVLink within a node, the node's network share per GPU beyond it).
+PassTime forward_pass(const InferenceRequest& r, const LayerWeights& w, int tp, int pp, int batch, double tokens,
+                      double context, bool prefill, const InferenceCalibration& k) {
+    const ModelSpec& m = r.model;
+    PassTime t;
+    if (pp <= 1) {
+        t += layer_time(r, w, tp, batch, tokens, context, prefill, k).scaled(m.layers);
+        t += head_time(r, tp, batch, k);
+        return t;
     }
+    const int local = inference_micro_batch(batch, tokens, pp);
+    const int micro_batches = (batch + local - 1) / local;
+    const double slots = micro_batches + pp - 1;
+    t += layer_time(r, w, tp, local, tokens, context, prefill, k).scaled(double(stage_layers(m, pp)) * slots);
+    t += head_time(r, tp, local, k).scaled(micro_batches);
+    const double hop_link = tp * pp <= r.gpus_per_node ? r.gpu.link_gbps * 1e9
+                                                       : r.gpu.node_network_gbps * 1e9 / std::max(1, r.gpus_per_node);
+    const double hop_bytes = double(local) * tokens * m.hidden * kActivationBytes / tp;
+    t.pp_comm += slots * (k.p2p_latency_us * 1e-6 + hop_bytes / (hop_link * k.collective_efficiency));
     return t;
 }
 
@@ -179,13 +215,14 @@ InferenceMemory inference_memory(const InferenceRequest& r, int tp, int pp, int 
     // launcher's configure_fastertransformer sets) and TensorRT-LLM do.
     const double positions = double(batch) * (r.input_len + r.output_len);
     mem.kv_cache = layers * 2.0 * kv_heads_per_gpu(m, tp) * hd * positions * kv_bytes(r.kv_cache);
-    // Activations: the prefill's buffers for batch x input tokens, sized as FasterTransformer's context decoder
-    // sizes them: `activation_rows` h-wide 16-bit rows per prompt token (residual, norm output, QKV, attention
-    // output, MLP intermediate, ...; fitted on FT's published memory column) plus the attention scores of the
-    // unfused context attention (heads / TP x input per token, 16-bit), and the last positions' fp32 logits.
-    mem.activations = double(batch) * r.input_len * (k.activation_rows * m.hidden + double(m.heads) / tp * r.input_len) *
-                          kActivationBytes +
-                      double(batch) * m.vocab / tp * 4.0;
+    // Activations: the prefill's buffers for the micro-batch a stage works on (the whole batch when PP = 1),
+    // sized as FasterTransformer's context decoder sizes them: `activation_rows` h-wide 16-bit rows per prompt
+    // token (residual, norm output, QKV, attention output, MLP intermediate, ...; fitted on FT's published
+    // memory column) plus the attention scores of the unfused context attention (heads / TP x input per token,
+    // 16-bit), and the last positions' fp32 logits.
+    const double micro = inference_micro_batch(batch, r.input_len, pp);
+    mem.activations = micro * r.input_len * (k.activation_rows * m.hidden + double(m.heads) / tp * r.input_len) * kActivationBytes +
+                      micro * m.vocab / tp * 4.0;
     mem.other = k.other_gib * kGiB;
     mem.total = mem.weights + mem.kv_cache + mem.activations + mem.other;
     mem.capacity = r.gpu.memory_gib * kGiB;
@@ -197,10 +234,8 @@ InferenceMemory inference_memory(const InferenceRequest& r, int tp, int pp, int 
 InferenceLatency inference_latency(const InferenceRequest& r, int tp, int pp, int batch, const InferenceCalibration& k) {
     const LayerWeights w = average_layer(r.model);
     InferenceLatency lat;
-    auto add = [&](const PassTime& p) {
-        lat.compute_bound += p.compute_bound, lat.memory_bound += p.memory_bound, lat.tp_comm += p.tp_comm;
-        lat.pp_comm += p.pp_comm, lat.overhead += p.overhead;
-    };
+    PassTime parts;
+    auto add = [&](const PassTime& p) { parts += p; };
     // Prefill: every prompt token at once; causal attention over (input + 1) / 2 positions on average.
     const PassTime prefill = forward_pass(r, w, tp, pp, batch, r.input_len, (r.input_len + 1) / 2.0, true, k);
     add(prefill);
@@ -215,6 +250,8 @@ InferenceLatency inference_latency(const InferenceRequest& r, int tp, int pp, in
     }
     lat.per_token = r.output_len > 1 ? decode / (r.output_len - 1) : 0;
     lat.total = lat.first_token + decode;
+    lat.compute_bound = parts.compute_bound, lat.memory_bound = parts.memory_bound, lat.tp_comm = parts.tp_comm;
+    lat.pp_comm = parts.pp_comm, lat.overhead = parts.overhead;
     return lat;
 }
 

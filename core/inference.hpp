@@ -8,7 +8,7 @@
 //
 // [SECTION] Request: model, GPU, lengths, the TP/PP/batch lists, weight and KV-cache formats.
 // [SECTION] Memory: weights, KV cache, activations, other; bytes per GPU on the most loaded stage.
-// [SECTION] Latency: prefill (first token), decode steps, tensor-parallel all-reduces, pipeline hops.
+// [SECTION] Latency: prefill (first token), decode steps, tensor-parallel all-reduces, pipeline micro-batches.
 // [SECTION] Grid: every point with its memory, latency and throughput; rejected points with the reason.
 // [SECTION] NeMo: the launcher's filter, node count and final_output.csv.
 //
@@ -16,8 +16,9 @@
 // arXiv:2211.05102, Sec. 2-3): a forward pass takes the longer of its matrix FLOPs at the GPU's achieved
 // tensor-core rate and its bytes (weights, KV cache) at the achieved memory bandwidth, so prefill is
 // compute-bound and decode memory-bound; tensor parallelism adds two all-reduces of the activations per
-// layer (Megatron-LM's layer, Shoeybi et al. 2019, Sec. 3), pipeline parallelism one point-to-point hop per
-// stage boundary, and every layer a fixed cost of launching its kernels. Its four efficiencies are fitted
+// layer (Megatron-LM's layer, Shoeybi et al. 2019, Sec. 3), pipeline parallelism runs the batch as micro-batches
+// through its stages (GPipe's fill and drain, FasterTransformer's micro-batch rule) with a hop per stage
+// boundary, and every layer has a fixed cost of launching its kernels. Its four efficiencies are fitted
 // on FasterTransformer's published GPT-20B table and checked on its other tables (docs/accuracy.md,
 // "Inference"; tests/test_inference.cpp).
 //
@@ -122,6 +123,11 @@ struct InferenceLatency {
 };
 InferenceLatency inference_latency(const InferenceRequest& r, int tp, int pp, int batch,
                                    const InferenceCalibration& k = default_inference_calibration());
+
+// Sequences per pipeline micro-batch for a pass of `tokens` new tokens each: FasterTransformer's getLocalBatchSize
+// (PP micro-batches when PP divides the batch, halved while a micro-batch holds over 1,024 tokens); the batch when
+// PP = 1.
+int inference_micro_batch(int batch, double tokens, int pp);
 
 // [SECTION] Grid
 struct InferencePoint {

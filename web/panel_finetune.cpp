@@ -19,12 +19,6 @@ const char* const kFinetuneGpus[] = {"NVIDIA-A100-SXM4-80GB", "NVIDIA-A100-80GB-
                                      "h100-sxm", "h200", "b200", "a100-40gb"};
 const char* const kMethods[] = {"full", "lora", "qlora"};
 
-int index_of(const std::string& v, const char* const* names, int n) {
-    for (int i = 0; i < n; ++i)
-        if (v == names[i]) return i;
-    return -1;
-}
-
 }  // namespace
 
 void app_update_finetune(AppState& s) {
@@ -49,11 +43,11 @@ void panel_finetune(AppState& s) {
     ImGui::TextDisabled("model: %s", s.inputs.model.name.c_str());
     FinetuneInputs& f = s.inputs.finetune;
     ImGui::PushItemWidth(220);
-    int method = index_of(f.method == "gptq-lora" ? std::string("qlora") : f.method, kMethods, 3);
+    int method = name_index(f.method == "gptq-lora" ? std::string("qlora") : f.method, kMethods, 3);
     if (ImGui::Combo("method", &method, kMethods, 3) && method >= 0) f.method = kMethods[method];
     app_record_rect(s, "ft_method");
     const int gpu_count = int(sizeof kFinetuneGpus / sizeof kFinetuneGpus[0]);
-    int gpu = index_of(f.gpu, kFinetuneGpus, gpu_count);
+    int gpu = name_index(f.gpu, kFinetuneGpus, gpu_count);
     const char* preview = gpu >= 0 ? kFinetuneGpus[gpu] : f.gpu.c_str();
     if (ImGui::BeginCombo("GPU##ft", preview)) {
         for (int i = 0; i < gpu_count; ++i)

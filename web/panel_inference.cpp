@@ -26,12 +26,6 @@ constexpr size_t kMaxInferencePoints = 20000;
 const char* const kWeights[] = {"bf16", "fp8", "int8", "int4"};
 const char* const kKvFormats[] = {"bf16", "fp8"};
 
-int index_of(const std::string& v, const char* const* names, int n) {
-    for (int i = 0; i < n; ++i)
-        if (v == names[i]) return i;
-    return -1;
-}
-
 std::string join(const std::vector<int>& v) {
     std::string out;
     for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + std::to_string(v[i]);
@@ -330,10 +324,10 @@ void panel_inference(AppState& s) {
         int_input("GPUs per node##inf", f.gpus_per_node, 1, 1024, "inf_gpus_per_node");
         int_input("input tokens", f.input_len, 1, 1 << 22, "inf_input_len");
         int_input("output tokens", f.output_len, 1, 1 << 22, "inf_output_len");
-        int weights = index_of(f.weights == "fp16" ? std::string("bf16") : f.weights, kWeights, 4);
+        int weights = name_index(f.weights == "fp16" ? std::string("bf16") : f.weights, kWeights, 4);
         if (ImGui::Combo("weights", &weights, kWeights, 4) && weights >= 0) f.weights = kWeights[weights];
         app_record_rect(s, "inf_weights");
-        int kv = index_of(f.kv_cache == "fp16" ? std::string("bf16") : f.kv_cache, kKvFormats, 2);
+        int kv = name_index(f.kv_cache == "fp16" ? std::string("bf16") : f.kv_cache, kKvFormats, 2);
         if (ImGui::Combo("KV cache", &kv, kKvFormats, 2) && kv >= 0) f.kv_cache = kKvFormats[kv];
         app_record_rect(s, "inf_kv_cache");
         ImGui::PopItemWidth();

@@ -35,4 +35,11 @@ void panel_runs(AppState& s);
 // The whole page in one full-viewport window: inputs on the left, results (tabs) on the right.
 void app_draw(AppState& s);
 
+// Position of `value` among `names` (a combo's items), or -1: the combos show a value the session holds.
+inline int name_index(const std::string& value, const char* const* names, int n) {
+    for (int i = 0; i < n; ++i)
+        if (value == names[i]) return i;
+    return -1;
+}
+
 }  // namespace tp::web

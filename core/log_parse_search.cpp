@@ -62,11 +62,13 @@ constexpr size_t kBlock = 4;
 
 // The block ending at p (p[-3..0]) hashed to 16 bits (multiplicative hashing, Knuth, TAOCP vol. 3,
 // 6.4).
-inline uint16_t block_hash(const unsigned char* p) {
+// block_product is the product, whose top 16 bits are the hash.
+inline uint32_t block_product(const unsigned char* p) {
     uint32_t x;
     std::memcpy(&x, p + 1 - kBlock, kBlock);
-    return uint16_t((x * 0x9E3779B1u) >> 16);
+    return x * 0x9E3779B1u;
 }
+inline uint16_t block_hash(const unsigned char* p) { return uint16_t(block_product(p) >> 16); }
 
 }  // namespace
 
@@ -116,11 +118,27 @@ void MultiFinder::scan(std::string_view text, const std::function<bool(size_t, s
     const auto* t = reinterpret_cast<const unsigned char*>(text.data());
     std::vector<std::pair<size_t, size_t>> hits;
     const uint64_t* blocks = blocks_.data();  // a register, not a load of `this` per sample
-    for (size_t end = kBlock - 1; end < n; end += stride) {
-        const uint16_t h = block_hash(t + end);
-        if ((blocks[h / 64] >> (h % 64) & 1) == 0) continue;
-        if (!check_sample(text, end, h, hits, on_match)) return;
+    // Whether the block ending at p is some pattern's: its bit in the set, in bit 0 (the bits above
+    // are other blocks', ignored). The hash's word and bit are taken from the product directly (its
+    // top 10 bits and the 6 below), as h / 64 and h % 64 of block_hash: narrowing to 16 bits first
+    // cost an instruction per sample.
+    auto sample = [blocks](const unsigned char* p) {
+        const uint32_t product = block_product(p);
+        return blocks[product >> 22] >> (product >> 16 & 63);
+    };
+    size_t end = kBlock - 1;
+    // Four samples per round and one branch for the four: nearly every sample misses (4 in 10,000
+    // of a NeMo 1 log's hit), so their bits are ORed and, only when one is set, the four looked at
+    // again one by one below. The loop's bookkeeping and a branch per sample were a third of its
+    // instructions, and the loop runs at the rate instructions issue.
+    for (; end + 3 * stride < n; end += 4 * stride) {
+        const unsigned char* p = t + end;
+        if (((sample(p) | sample(p + stride) | sample(p + 2 * stride) | sample(p + 3 * stride)) & 1) == 0) continue;
+        for (size_t e = end; e <= end + 3 * stride; e += stride)
+            if ((sample(t + e) & 1) && !check_sample(text, e, block_hash(t + e), hits, on_match)) return;
     }
+    for (; end < n; end += stride)
+        if ((sample(t + end) & 1) && !check_sample(text, end, block_hash(t + end), hits, on_match)) return;
 }
 
 }  // namespace tp::logparse

@@ -240,6 +240,9 @@ private:
     std::vector<std::string_view> patterns_;
     size_t window_ = 4;                    // the shortest pattern's length
     std::array<uint64_t, 1024> blocks_{};  // a bit per block hash: does some pattern have it (8 KiB: stays in L1)
+    // The same coarser, a byte per four hashes (the hash's top 14 bits): nonzero if any of the four
+    // is a pattern's. A sample tests it with one load and no shift (16 KiB: stays in L1 too).
+    std::array<uint8_t, 16384> coarse_{};
     std::vector<Entry> entries_;           // sorted by hash
 };
 

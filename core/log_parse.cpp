@@ -1,7 +1,6 @@
 // log_parse: text check, framework, steps, derived figures, summary, failure (log_parse.hpp).
 #include "log_parse.hpp"
 
-#include <cmath>
 #include <string>
 
 #include "log_parse_internal.hpp"
@@ -71,27 +70,6 @@ std::optional<Error> not_text(std::string_view text) {
     return std::nullopt;
 }
 
-std::optional<double> mean(double sum, int n) { return n > 0 ? std::optional<double>(sum / n) : std::nullopt; }
-
-LogSummary summarize(const std::vector<LogStep>& steps, int warmup) {
-    LogSummary s;
-    const size_t n = steps.size();
-    s.warmup_steps_dropped = n > size_t(warmup) ? warmup : 0;
-    s.steps_averaged = int(n) - s.warmup_steps_dropped;
-    double t = 0, f = 0, k = 0;
-    int nt = 0, nf = 0, nk = 0;
-    for (size_t i = size_t(s.warmup_steps_dropped); i < n; ++i) {
-        const LogStep& st = steps[i];
-        if (st.step_time_s && std::isfinite(*st.step_time_s)) t += *st.step_time_s, ++nt;
-        if (st.tflops_per_gpu && std::isfinite(*st.tflops_per_gpu)) f += *st.tflops_per_gpu, ++nf;
-        if (st.tokens_per_s_per_gpu && std::isfinite(*st.tokens_per_s_per_gpu)) k += *st.tokens_per_s_per_gpu, ++nk;
-    }
-    s.step_time_s = mean(t, nt);
-    s.tflops_per_gpu = mean(f, nf);
-    s.tokens_per_s_per_gpu = mean(k, nk);
-    return s;
-}
-
 }  // namespace
 
 Result<LogParse> log_parse(std::string_view text, const LogParseOptions& options) {
@@ -107,8 +85,8 @@ Result<LogParse> log_parse(std::string_view text, const LogParseOptions& options
     logparse::StepSink sink(options, text.size());
     logparse::steps_parse(text, p.framework, sink);
     sink.finish();
+    p.summary = sink.summary();  // summed as the steps became final
     p.steps = std::move(sink.steps());
-    p.summary = summarize(p.steps, options.warmup_steps);
     p.failure = logparse::failure_classify(text, sink.first_non_finite());
     return p;
 }

@@ -240,6 +240,9 @@ private:
     std::vector<std::string_view> patterns_;
     size_t window_ = 4;                    // the shortest pattern's length
     std::array<uint64_t, 1024> blocks_{};  // a bit per block hash: does some pattern have it (8 KiB: stays in L1)
+    // The same coarser, a byte per four hashes (the hash's top 14 bits): nonzero if any of the four
+    // is a pattern's. A sample tests it with one load and no shift (16 KiB: stays in L1 too).
+    std::array<uint8_t, 16384> coarse_{};
     std::vector<Entry> entries_;           // sorted by hash
 };
 
@@ -464,8 +467,16 @@ public:
 
     // After finish(): the steps in order and where each one's record starts (with keep_offsets;
     // with keep_records, the records instead), and the offset of the first record whose loss or
-    // grad norm was NaN/Inf (failure_classify's nan_loss evidence).
+    // grad norm was NaN/Inf (failure_classify's nan_loss evidence). steps() is for moving them out;
+    // a parser that changes steps after they left the window (Megatron-Bridge's step times) edits
+    // them through edit_steps(), so that summary() reads them again.
     std::vector<LogStep>& steps() { return steps_; }
+    std::vector<LogStep>& edit_steps() {
+        summed_ = false;
+        return steps_;
+    }
+    // After finish(): the means of log_parse.hpp's summary over the steps after the warm-up.
+    LogSummary summary() const;
     const std::vector<size_t>& offsets() const { return offsets_; }
     std::vector<StepRecord>& records() { return records_; }
     std::optional<size_t> first_non_finite() const { return first_non_finite_; }
@@ -495,6 +506,17 @@ private:
     std::optional<double> last_timestamp_us_;
 
     std::vector<LogStep> steps_;
+    // The summary's sums, added to as each step becomes final (in finalize) rather than in a pass
+    // over the steps after the parse: a progress-bar log's steps are half its size again, and that
+    // pass read them all back from memory (perf: 2% of a NeMo 1 parse). They cover the steps after
+    // the first warmup_steps, in order, so they are the very sums such a pass would add up.
+    struct Sum {
+        double total = 0;
+        int count = 0;
+        void add(const std::optional<double>& v);
+    };
+    Sum time_sum_, tflops_sum_, tokens_sum_;
+    bool summed_ = true;  // the sums are those of steps_ (false after edit_steps())
     std::vector<size_t> offsets_;
     std::vector<StepRecord> records_;
     std::optional<size_t> first_non_finite_;

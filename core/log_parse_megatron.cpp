@@ -337,7 +337,7 @@ void megatron_parse(std::string_view text, StepSink& sink, bool bridge) {
     }
     if (bridge) {
         sink.finish();
-        attach_bridge_step_times(text, sink.steps(), sink.offsets());
+        attach_bridge_step_times(text, sink.edit_steps(), sink.offsets());
     }
 }
 

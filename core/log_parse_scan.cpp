@@ -321,6 +321,39 @@ void StepSink::finalize(StepRecord& r) {
     set_tokens_per_gpu(r, options_, step.tokens_per_s_per_gpu);
     step.loss = r.loss;
     if (keep_offsets_) offsets_.push_back(r.offset);
+    if (steps_.size() > size_t(std::max(options_.warmup_steps, 0))) {  // past the warm-up
+        time_sum_.add(step.step_time_s);
+        tflops_sum_.add(step.tflops_per_gpu);
+        tokens_sum_.add(step.tokens_per_s_per_gpu);
+    }
+}
+
+void StepSink::Sum::add(const std::optional<double>& v) {
+    if (v && std::isfinite(*v)) total += *v, ++count;
+}
+
+LogSummary StepSink::summary() const {
+    // Records, not step numbers, are dropped (logs.md, "Summary and warm-up"); a log with no more
+    // records than the warm-up keeps them all, and its means are summed here (at most warmup_steps
+    // of them), as are the means of steps edited after the fact.
+    LogSummary s;
+    const size_t n = steps_.size(), warmup = size_t(std::max(options_.warmup_steps, 0));
+    s.warmup_steps_dropped = n > warmup ? int(warmup) : 0;
+    s.steps_averaged = int(n) - s.warmup_steps_dropped;
+    Sum t = time_sum_, f = tflops_sum_, k = tokens_sum_;
+    if (!summed_ || n <= warmup) {
+        t = f = k = Sum{};
+        for (size_t i = size_t(s.warmup_steps_dropped); i < n; ++i) {
+            t.add(steps_[i].step_time_s);
+            f.add(steps_[i].tflops_per_gpu);
+            k.add(steps_[i].tokens_per_s_per_gpu);
+        }
+    }
+    auto mean = [](const Sum& sum) { return sum.count > 0 ? std::optional<double>(sum.total / sum.count) : std::nullopt; };
+    s.step_time_s = mean(t);
+    s.tflops_per_gpu = mean(f);
+    s.tokens_per_s_per_gpu = mean(k);
+    return s;
 }
 
 void StepSink::reserve_for(size_t offset) {

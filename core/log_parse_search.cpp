@@ -62,11 +62,13 @@ constexpr size_t kBlock = 4;
 
 // The block ending at p (p[-3..0]) hashed to 16 bits (multiplicative hashing, Knuth, TAOCP vol. 3,
 // 6.4).
-inline uint16_t block_hash(const unsigned char* p) {
+// block_product is the product, whose top 16 bits are the hash.
+inline uint32_t block_product(const unsigned char* p) {
     uint32_t x;
     std::memcpy(&x, p + 1 - kBlock, kBlock);
-    return uint16_t((x * 0x9E3779B1u) >> 16);
+    return x * 0x9E3779B1u;
 }
+inline uint16_t block_hash(const unsigned char* p) { return uint16_t(block_product(p) >> 16); }
 
 }  // namespace
 
@@ -80,6 +82,7 @@ MultiFinder::MultiFinder(std::vector<std::string_view> patterns) : patterns_(std
         for (size_t j = kBlock - 1; j < window_; ++j) {
             const uint16_t h = block_hash(reinterpret_cast<const unsigned char*>(p.data()) + j);
             blocks_[h / 64] |= uint64_t(1) << (h % 64);
+            coarse_[h / 4] = 1;
             entries_.push_back({h, uint16_t(j), uint16_t(idx)});
         }
     }
@@ -115,12 +118,32 @@ void MultiFinder::scan(std::string_view text, const std::function<bool(size_t, s
     // rate the processor loads bytes, not at the latency of a load, a hash and a table lookup.
     const auto* t = reinterpret_cast<const unsigned char*>(text.data());
     std::vector<std::pair<size_t, size_t>> hits;
-    const uint64_t* blocks = blocks_.data();  // a register, not a load of `this` per sample
-    for (size_t end = kBlock - 1; end < n; end += stride) {
-        const uint16_t h = block_hash(t + end);
-        if ((blocks[h / 64] >> (h % 64) & 1) == 0) continue;
-        if (!check_sample(text, end, h, hits, on_match)) return;
+    const uint64_t* blocks = blocks_.data();  // registers, not a load of `this` per sample
+    const uint8_t* coarse = coarse_.data();
+    // Whether the block ending at p is some pattern's: its bit in the set, in bit 0 (the bits above
+    // are other blocks', ignored). The hash's word and bit are taken from the product directly (its
+    // top 10 bits and the 6 below), as h / 64 and h % 64 of block_hash.
+    auto sample = [blocks](const unsigned char* p) {
+        const uint32_t product = block_product(p);
+        return blocks[product >> 22] >> (product >> 16 & 63);
+    };
+    // The coarse test, nonzero where `sample` may be set (and wherever it is): a multiplication, a
+    // shift and a byte loaded.
+    auto maybe = [coarse](const unsigned char* p) { return coarse[block_product(p) >> 18]; };
+    size_t end = kBlock - 1;
+    // Four samples per round and one branch for the four: nearly every sample misses (4 in 10,000
+    // of a NeMo 1 log's hit), so their coarse bytes are ORed and, only when one is set, the four
+    // looked at again one by one with the exact bits below. The loop runs at the rate instructions
+    // issue, and a sample was about nine of them (a shift by a variable amount, a branch and the
+    // loop's bookkeeping each); now it is about four.
+    for (; end + 3 * stride < n; end += 4 * stride) {
+        const unsigned char* p = t + end;
+        if ((maybe(p) | maybe(p + stride) | maybe(p + 2 * stride) | maybe(p + 3 * stride)) == 0) continue;
+        for (size_t e = end; e <= end + 3 * stride; e += stride)
+            if ((sample(t + e) & 1) && !check_sample(text, e, block_hash(t + e), hits, on_match)) return;
     }
+    for (; end < n; end += stride)
+        if ((sample(t + end) & 1) && !check_sample(text, end, block_hash(t + end), hits, on_match)) return;
 }
 
 }  // namespace tp::logparse

@@ -414,10 +414,10 @@ Result<std::vector<int>> int_list_parse(std::string_view text, std::string_view 
         while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
         while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
         long long v = 0;
-        bool ok = !item.empty() && item.size() <= 9;
-        for (char c : item) {
-            if (c < '0' || c > '9') ok = false;
-            v = v * 10 + (c - '0');
+        bool ok = !item.empty() && item.size() <= 9;  // nine digits fit an int
+        for (size_t c = 0; ok && c < item.size(); ++c) {
+            ok = item[c] >= '0' && item[c] <= '9';
+            v = v * 10 + (item[c] - '0');
         }
         if (!ok || v < 1)
             return make_error(ErrorKind::invalid_argument,

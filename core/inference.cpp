@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "estimate.hpp"
 #include "text.hpp"
@@ -48,7 +47,7 @@ struct LayerWeights {
     double dense = 0;          // attention, norms, dense FFN / shared experts (parameters)
     double expert = 0;         // one routed expert
     int experts = 0, top_k = 0;
-    double flop_params(double tokens) const { (void)tokens; return dense + expert * top_k; }
+    double active_params() const { return dense + expert * top_k; }  // per token: the top-k experts
     double touched_params(double tokens) const {
         if (experts == 0) return dense;
         const double share = 1.0 - std::pow(1.0 - double(top_k) / experts, tokens);
@@ -95,12 +94,12 @@ double allreduce_s(double bytes, int tp, double link_bytes_per_s, const Inferenc
     return k.allreduce_latency_us * 1e-6 + 2.0 * (tp - 1) / tp * bytes / (link_bytes_per_s * k.collective_efficiency);
 }
 
+}  // namespace
+
 // The micro-batch a pipeline stage works on (FasterTransformer's getLocalBatchSize, src/fastertransformer/utils/
 // nccl_utils.cc): with PP > 1 the batch splits into PP micro-batches when it divides, then halves while a
 // micro-batch holds more than 1,024 tokens, so the stages work on different micro-batches at once. vLLM and
 // TensorRT-LLM also keep PP micro-batches in flight; the 1,024-token rule is FasterTransformer's.
-}  // namespace
-
 int inference_micro_batch(int batch, double tokens, int pp) {
     if (pp <= 1) return batch;
     int local = batch % pp == 0 ? batch / pp : batch;
@@ -110,10 +109,7 @@ int inference_micro_batch(int batch, double tokens, int pp) {
 
 namespace {
 
-// One layer's time for `batch` sequences of `tokens` new tokens each, attending to `context` positions on
-// average: the longer of FLOPs at the achieved GEMM rate and bytes at the achieved bandwidth (Pope et al. 2022,
-// Sec. 3.1-3.2), plus the layer's fixed cost and its two all-reduces (after attention and after the MLP;
-// Shoeybi et al. 2019, Fig. 3).
+// Time of a pass by what bounds it (seconds); sums and scales part by part.
 struct PassTime {
     double compute_bound = 0, memory_bound = 0, tp_comm = 0, pp_comm = 0, overhead = 0;
     double total() const { return compute_bound + memory_bound + tp_comm + pp_comm + overhead; }
@@ -124,13 +120,23 @@ struct PassTime {
     }
     PassTime scaled(double f) const { return {compute_bound * f, memory_bound * f, tp_comm * f, pp_comm * f, overhead * f}; }
 };
-PassTime layer_time(const InferenceRequest& r, const LayerWeights& w, int tp, int batch, double tokens, double context,
-                    bool prefill, const InferenceCalibration& k) {
+// Achieved rates: FLOP/s of the GEMMs (FP8 peak for FP8 weights, 16-bit otherwise) and bytes/s from HBM.
+double achieved_flops_per_s(const InferenceRequest& r, const InferenceCalibration& k) {
+    return gpu_peak_tflops(r.gpu, r.weights == WeightFormat::fp8 ? Precision::fp8 : Precision::bf16) * 1e12 * k.gemm_efficiency;
+}
+double achieved_bytes_per_s(const InferenceRequest& r, const InferenceCalibration& k) { return r.gpu.hbm_gbps * 1e9 * k.hbm_efficiency; }
+
+// One layer's FLOP-bound and byte-bound times (seconds) for `batch` sequences of `tokens` new tokens each,
+// attending to `context` positions on average (Pope et al. 2022, Sec. 3.1-3.2). Both are linear in `context`.
+struct LayerBounds {
+    double compute = 0, memory = 0;
+};
+LayerBounds layer_bounds(const InferenceRequest& r, const LayerWeights& w, int tp, int batch, double tokens, double context,
+                         bool prefill, const InferenceCalibration& k) {
     const ModelSpec& m = r.model;
-    const double peak = gpu_peak_tflops(r.gpu, r.weights == WeightFormat::fp8 ? Precision::fp8 : Precision::bf16) * 1e12;
     const double n = double(batch) * tokens;  // new tokens in this pass
     const int hd = head_dim(m);
-    const double matrix_flops = 2.0 * w.flop_params(n) * n / tp;
+    const double matrix_flops = 2.0 * w.active_params() * n / tp;
     // Scores and values: 2 GEMMs of 2 FLOPs per (query, key, head, channel) (Kaplan et al. 2020, Table 1's
     // n_ctx term; causal prefill attends to (tokens + 1) / 2 positions on average, passed in as context).
     const double attention_flops = 4.0 * n * context * m.heads * hd / tp;
@@ -140,22 +146,28 @@ PassTime layer_time(const InferenceRequest& r, const LayerWeights& w, int tp, in
     const double kv_elements = 2.0 * kv_heads_per_gpu(m, tp) * hd;
     const double kv_traffic = prefill ? n * kv_elements * kv_bytes(r.kv_cache)
                                       : double(batch) * context * kv_elements * kv_bytes(r.kv_cache);
-    const double compute_s = (matrix_flops + attention_flops) / (peak * k.gemm_efficiency);
-    const double memory_s = (weight_read + kv_traffic) / (r.gpu.hbm_gbps * 1e9 * k.hbm_efficiency);
+    return {(matrix_flops + attention_flops) / achieved_flops_per_s(r, k), (weight_read + kv_traffic) / achieved_bytes_per_s(r, k)};
+}
+
+// One layer's time: the longer of its two bounds, plus its fixed cost and its two all-reduces (after attention
+// and after the MLP; Shoeybi et al. 2019, Fig. 3).
+PassTime layer_time(const InferenceRequest& r, const LayerWeights& w, int tp, int batch, double tokens, double context,
+                    bool prefill, const InferenceCalibration& k) {
+    const LayerBounds b = layer_bounds(r, w, tp, batch, tokens, context, prefill, k);
     PassTime t;
-    (compute_s >= memory_s ? t.compute_bound : t.memory_bound) = std::max(compute_s, memory_s);
+    (b.compute >= b.memory ? t.compute_bound : t.memory_bound) = std::max(b.compute, b.memory);
     t.overhead = k.layer_overhead_us * 1e-6;
-    t.tp_comm = 2.0 * allreduce_s(n * m.hidden * kActivationBytes, tp, tp_link_bytes_per_s(r.gpu, r.gpus_per_node, tp), k);
+    t.tp_comm = 2.0 * allreduce_s(double(batch) * tokens * r.model.hidden * kActivationBytes, tp,
+                                  tp_link_bytes_per_s(r.gpu, r.gpus_per_node, tp), k);
     return t;
 }
 
 // The output head on the last stage: logits of each sequence's last position only (prefill) or of its one new
 // token; its weights stay 16-bit in every format.
 PassTime head_time(const InferenceRequest& r, int tp, int batch, const InferenceCalibration& k) {
-    const double peak = gpu_peak_tflops(r.gpu, r.weights == WeightFormat::fp8 ? Precision::fp8 : Precision::bf16) * 1e12;
     const double params = double(r.model.vocab) * r.model.hidden;
-    const double compute_s = 2.0 * params * batch / tp / (peak * k.gemm_efficiency);
-    const double memory_s = params * kActivationBytes / tp / (r.gpu.hbm_gbps * 1e9 * k.hbm_efficiency);
+    const double compute_s = 2.0 * params * batch / tp / achieved_flops_per_s(r, k);
+    const double memory_s = params * kActivationBytes / tp / achieved_bytes_per_s(r, k);
     PassTime t;
     (compute_s >= memory_s ? t.compute_bound : t.memory_bound) = std::max(compute_s, memory_s);
     return t;
@@ -185,6 +197,40 @@ PassTime forward_pass(const InferenceRequest& r, const LayerWeights& w, int tp, 
     const double hop_bytes = double(local) * tokens * m.hidden * kActivationBytes / tp;
     t.pp_comm += slots * (k.p2p_latency_us * 1e-6 + hop_bytes / (hop_link * k.collective_efficiency));
     return t;
+}
+
+// The decode steps j = 1 .. output_len - 1, step j attending to input + j positions, summed. A step's time is
+// linear in its context while its layers stay on one side of the roofline, and the FLOP-bound and byte-bound
+// times are both linear in the context, so they cross at most once: each side's steps are summed as an
+// arithmetic series from its end points (count x (first + last) / 2), whatever the output length.
+PassTime decode_steps(const InferenceRequest& r, const LayerWeights& w, int tp, int pp, int batch, const InferenceCalibration& k) {
+    if (r.output_len <= 1) return {};
+    auto step = [&](long long context) { return forward_pass(r, w, tp, pp, batch, 1, double(context), false, k); };
+    const int local = inference_micro_batch(batch, 1, pp);
+    auto compute_bound = [&](long long context) {
+        const LayerBounds b = layer_bounds(r, w, tp, local, 1, double(context), false, k);
+        return b.compute >= b.memory;
+    };
+    auto series = [&](long long first, long long last) {
+        PassTime sum = step(first);
+        sum += step(last);
+        return sum.scaled(double(last - first + 1) / 2);
+    };
+    const long long first = r.input_len + 1, last = (long long)r.input_len + r.output_len - 1;
+    // The last step on the first step's side of the roofline (binary search: the side changes at most once).
+    const bool side = compute_bound(first);
+    long long lo = first, hi = last;
+    while (lo < hi) {
+        const long long mid = lo + (hi - lo + 1) / 2;
+        if (compute_bound(mid) == side) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    PassTime total = series(first, lo);
+    if (lo < last) total += series(lo + 1, last);
+    return total;
 }
 
 }  // namespace
@@ -234,20 +280,14 @@ InferenceMemory inference_memory(const InferenceRequest& r, int tp, int pp, int 
 InferenceLatency inference_latency(const InferenceRequest& r, int tp, int pp, int batch, const InferenceCalibration& k) {
     const LayerWeights w = average_layer(r.model);
     InferenceLatency lat;
-    PassTime parts;
-    auto add = [&](const PassTime& p) { parts += p; };
     // Prefill: every prompt token at once; causal attention over (input + 1) / 2 positions on average.
     const PassTime prefill = forward_pass(r, w, tp, pp, batch, r.input_len, (r.input_len + 1) / 2.0, true, k);
-    add(prefill);
     lat.first_token = prefill.total();
-    // Decode: output_len - 1 more steps, step j attending to input + j positions. Each step's time is linear
-    // in its context within one regime, so the steps are summed one by one (cheap: a few operations each).
-    double decode = 0;
-    for (int j = 1; j < r.output_len; ++j) {
-        const PassTime step = forward_pass(r, w, tp, pp, batch, 1, double(r.input_len + j), false, k);
-        add(step);
-        decode += step.total();
-    }
+    // Decode: output_len - 1 more steps.
+    const PassTime steps = decode_steps(r, w, tp, pp, batch, k);
+    const double decode = steps.total();
+    PassTime parts = prefill;
+    parts += steps;
     lat.per_token = r.output_len > 1 ? decode / (r.output_len - 1) : 0;
     lat.total = lat.first_token + decode;
     lat.compute_bound = parts.compute_bound, lat.memory_bound = parts.memory_bound, lat.tp_comm = parts.tp_comm;

@@ -131,6 +131,27 @@ TEST(InferenceLatency, DecodeIsMemoryBoundAndPrefillComputeBound) {
     EXPECT_LT(ratio, 1.5);
 }
 
+// The decode steps are summed in closed form on each side of the roofline; adding one output token must add
+// exactly that step, and steps must grow with their context, across the point where the layers turn from
+// FLOP-bound to byte-bound (llama3-8b at batch 256 on H100: the KV cache's reads overtake the GEMMs near a
+// context of 300); a million-token output is summed as cheaply as a short one.
+TEST(InferenceLatency, DecodeStepsSumStepByStepAcrossTheRoofline) {
+    InferenceRequest r = request("llama3-8b", "h100-sxm");
+    r.input_len = 64;
+    double previous_step = 0;
+    for (int out = 2; out <= 400; ++out) {
+        r.output_len = out;
+        const InferenceLatency longer = inference_latency(r, 1, 1, 256);
+        r.output_len = out - 1;
+        const InferenceLatency shorter = inference_latency(r, 1, 1, 256);
+        const double step = longer.total - shorter.total;  // the decode step at context input + out - 1
+        EXPECT_GE(step, previous_step * (1 - 1e-9)) << out;
+        previous_step = step;
+    }
+    r.output_len = 1000000;
+    EXPECT_GT(inference_latency(r, 8, 1, 1).total, 0);
+}
+
 TEST(InferenceLatency, PipelineMicroBatchesFollowFasterTransformer) {
     EXPECT_EQ(inference_micro_batch(64, 1, 1), 64);    // no pipeline
     EXPECT_EQ(inference_micro_batch(8, 1, 2), 4);      // PP micro-batches

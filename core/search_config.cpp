@@ -273,6 +273,20 @@ Result<LauncherInferenceSettings> read_inference(const Reader& r) {
 
 }  // namespace
 
+BaseConfigInputs search_config_base_inputs(const LauncherTrainSettings& t, double size_b, const std::string& family) {
+    BaseConfigInputs in;
+    in.model_size_b = size_b;
+    in.model_size_is_float = t.model_size_is_float || !t.model_size_b;
+    in.family = family;
+    in.nodes = t.num_nodes, in.gpus_per_node = t.gpus_per_node, in.gpu_memory_gb = t.gpu_memory_gb;
+    in.max_training_days = t.max_training_days, in.tokens_b = t.num_tokens_in_b;
+    in.vocab = t.vocab_size, in.seq = t.seq_length;
+    in.heuristics = Heuristics::nemo;
+    return in;
+}
+
+std::string search_config_gpu(int gpu_memory_gb) { return gpu_memory_gb <= 40 ? "a100-40gb" : "a100-80gb"; }
+
 Result<LauncherSearchConfig> search_config_parse(std::string_view text, std::string_view source,
                                                  const std::vector<std::string>& overrides) {
     YAML::Node root;

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base_config.hpp"
 #include "result.hpp"
 
 namespace tp {
@@ -61,6 +62,13 @@ struct LauncherSearchConfig {
 // text: the YAML file's contents; source: its name for messages; overrides: "key.path=value" items.
 Result<LauncherSearchConfig> search_config_parse(std::string_view text, std::string_view source,
                                                  const std::vector<std::string>& overrides = {});
+
+// What the launcher feeds its base-config generator for a model of `size_b` billion parameters of `family`
+// (train_settings' cluster, budget, vocabulary and sequence; NeMo's heuristics): `generate`/`search` and
+// `inference --search-config` build the same model from the same file.
+BaseConfigInputs search_config_base_inputs(const LauncherTrainSettings& t, double size_b, const std::string& family);
+// The GPU the launcher's gpu_memory_gb means: its tables are A100 tables (40 or 80 GB).
+std::string search_config_gpu(int gpu_memory_gb);
 
 // The keys the schema knows, dotted ("train_settings.num_nodes", ...), for --help and messages.
 std::vector<std::string> search_config_keys();

@@ -47,17 +47,13 @@ Result<InferenceRequest> request_from_search_config(const InferenceFlags& f, con
         if (!t.model_size_b)
             return make_error(ErrorKind::invalid_argument, f.search_config + ": train_settings.model_size_in_b: null; the inference "
                                                                              "sweep needs a model size (or pass --model)");
-        BaseConfigInputs in;
-        in.model_size_b = *t.model_size_b;
-        in.family = fs::path(f.search_config).parent_path().filename().string();
-        if (in.family.empty()) in.family = "gpt3";
-        in.nodes = t.num_nodes, in.gpus_per_node = t.gpus_per_node, in.gpu_memory_gb = t.gpu_memory_gb;
-        in.vocab = t.vocab_size, in.seq = t.seq_length;
-        Result<BaseConfig> cfg = base_config_generate(in);
+        std::string family = fs::path(f.search_config).parent_path().filename().string();
+        if (family.empty()) family = "gpt3";
+        Result<BaseConfig> cfg = base_config_generate(search_config_base_inputs(t, *t.model_size_b, family));
         if (!cfg) return cfg.error();
         r.model = base_config_model(*cfg);
     }
-    const std::string gpu = app.count("--gpu") ? f.gpu : (t.gpu_memory_gb <= 40 ? "a100-40gb" : "a100-80gb");
+    const std::string gpu = app.count("--gpu") ? f.gpu : search_config_gpu(t.gpu_memory_gb);
     Result<GpuSpec> g = gpu_find(gpu);
     if (!g) return g.error();
     r.gpu = *g;

@@ -17,8 +17,6 @@ namespace fs = std::filesystem;
 namespace {
 
 
-std::string gpu_for_memory_class(int gpu_memory_gb) { return gpu_memory_gb <= 40 ? "a100-40gb" : "a100-80gb"; }
-
 Result<std::vector<RecomputeChoice>> recompute_from_act_layers(const std::optional<std::vector<int>>& layers) {
     std::vector<RecomputeChoice> out;
     if (!layers) return out;
@@ -56,7 +54,7 @@ Result<PreparedPlan> from_search_config(const PlanFlags& f, const CLI::App& app)
     // NeMo's model name is the search config's folder: conf/search_config/<family>/<size>.yaml.
     r.model_name = app.count("--model-family") ? f.family : fs::path(f.search_config).parent_path().filename().string();
     if (r.model_name.empty()) r.model_name = f.family;
-    const std::string gpu_name = app.count("--gpu") ? f.cluster.gpu : gpu_for_memory_class(t.gpu_memory_gb);
+    const std::string gpu_name = app.count("--gpu") ? f.cluster.gpu : search_config_gpu(t.gpu_memory_gb);
     if (!app.count("--gpu"))
         p.choices.push_back("GPU " + gpu_name + " for gpu_memory_gb " + std::to_string(t.gpu_memory_gb) +
                             " (NeMo's tables are A100 tables); pass --gpu for another");
@@ -92,15 +90,7 @@ Result<PreparedPlan> from_search_config(const PlanFlags& f, const CLI::App& app)
         r.act_method = base->act_method;
         devices = base->devices;
     } else {
-        BaseConfigInputs in;
-        in.model_size_b = size_b;
-        in.model_size_is_float = t.model_size_is_float || !t.model_size_b;
-        in.family = r.model_name;
-        in.nodes = t.num_nodes, in.gpus_per_node = t.gpus_per_node, in.gpu_memory_gb = t.gpu_memory_gb;
-        in.max_training_days = t.max_training_days, in.tokens_b = t.num_tokens_in_b;
-        in.vocab = t.vocab_size, in.seq = t.seq_length;
-        in.heuristics = Heuristics::nemo;
-        Result<BaseConfig> cfg = base_config_generate(in);
+        Result<BaseConfig> cfg = base_config_generate(search_config_base_inputs(t, size_b, r.model_name));
         if (cfg && given.value()) {
             // A model given with --model/--hf-config replaces the architecture NeMo's tables would pick.
             TrainConfig shape;

@@ -65,6 +65,7 @@ Result<InferenceRequest> request_from_search_config(const InferenceFlags& f, con
     if (s.data_type == "fp32")
         return make_error(ErrorKind::unsupported, f.search_config + ": inference_settings.run.data_type: fp32 is not modelled (use fp16 or bf16)");
     r.max_latency_ms = f.max_latency_ms;
+    if (const std::string e = inference_validate(r); !e.empty()) return make_error(ErrorKind::invalid_argument, f.search_config + ": " + e);
     return r;
 }
 
@@ -207,7 +208,6 @@ Runner register_inference(CLI::App& app) {
             return fail(make_error(ErrorKind::invalid_argument, "give --search-config or --session, not both"));
         Result<InferenceRequest> r = f->search_config.empty() ? request_from_flags(*f, *self) : request_from_search_config(*f, *self);
         if (!r) return fail(r.error());
-        if (const std::string e = inference_validate(*r); !e.empty()) return fail(make_error(ErrorKind::invalid_argument, e));
         const InferencePlan plan = inference_plan(*r);
         std::vector<double> measured_ms;
         if (inference_measure_requested(*f)) {

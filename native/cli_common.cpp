@@ -177,6 +177,15 @@ Result<Session> read_session(const std::string& path, const CLI::App& app, std::
     return session_parse(*text, path);
 }
 
+void add_slurm_flags(CLI::App& app, SlurmOptions& o) {
+    app.add_option("--partition", o.partition, "Slurm partition");
+    app.add_option("--account", o.account, "Slurm account");
+    app.add_flag_callback("--no-gpu-request", [&o] { o.request_gpus = false; },
+                          "Slurm: do not ask for --gpus-per-node (clusters without GPU gres)");
+    app.add_option("--container-image", o.container_image, "Slurm with pyxis: srun --container-image");
+    app.add_option("--container-mounts", o.container_mounts, "Slurm with pyxis: srun --container-mounts");
+}
+
 Result<std::string> read_text_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return make_error(ErrorKind::not_found, path + ": cannot open file for reading");

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "executor.hpp"
 #include "hardware.hpp"
 #include "search.hpp"
 #include "session.hpp"
@@ -54,6 +55,10 @@ void add_space_flags(CLI::App& app, SpaceFlags& f);
 Result<SearchSpace> resolve_space(const SpaceFlags& f);
 // True when any space flag was given.
 bool space_flags_given(const CLI::App& app);
+
+// Slurm's options (--partition --account --no-gpu-request --container-image --container-mounts), for `search`,
+// `launch` and `inference --measure`.
+void add_slurm_flags(CLI::App& app, SlurmOptions& o);
 
 // Reads and checks a session file. `replaced`: the flags the session stands in for; giving one of them as
 // well is an error ("--session replaces --nodes: ..."), so a flag is never silently ignored.

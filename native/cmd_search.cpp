@@ -28,18 +28,14 @@ struct SearchFlags {
     std::string executor = "local", template_name, command;
     int limit_search_runs = 0, output_top_n = 5;
     double time_limit_seconds = 0;
-    bool resume = false, trust_session = false, no_gpu_request = false;
+    bool resume = false, trust_session = false;
 };
 
 void add_executor_flags(CLI::App& app, SearchFlags& f) {
     app.add_option("--executor", f.executor, "local (process groups on this machine) or slurm (sbatch/squeue/scancel)")
         ->check(CLI::IsMember({"local", "slurm"}))
         ->capture_default_str();
-    app.add_option("--partition", f.slurm.partition, "Slurm partition");
-    app.add_option("--account", f.slurm.account, "Slurm account");
-    app.add_flag("--no-gpu-request", f.no_gpu_request, "Slurm: do not ask for --gpus-per-node (clusters without GPU gres)");
-    app.add_option("--container-image", f.slurm.container_image, "Slurm with pyxis: srun --container-image");
-    app.add_option("--container-mounts", f.slurm.container_mounts, "Slurm with pyxis: srun --container-mounts");
+    add_slurm_flags(app, f.slurm);
     app.add_option("--concurrency", f.search.concurrency, "Runs in flight at once")->capture_default_str()->check(CLI::Range(1, 10000));
     app.add_option("--poll-seconds", f.search.poll_s, "Seconds between executor polls")->capture_default_str()->check(CLI::Range(0.01, 3600.0));
 }
@@ -73,12 +69,6 @@ void add_search_flags(CLI::App& app, SearchFlags& f) {
     app.add_option("--time-limit-seconds", f.time_limit_seconds, "Per-run time limit in seconds (default: --max-minutes-per-run)")
         ->check(CLI::Range(0.1, 1e7));
     app.add_option("--output-top-n", f.output_top_n, "Configs in the top-N printout (NeMo's output_top_n)")->capture_default_str();
-}
-
-std::unique_ptr<Executor> make_executor(SearchFlags& f) {
-    f.slurm.request_gpus = !f.no_gpu_request;
-    if (f.executor == "slurm") return make_slurm_executor(f.slurm);
-    return make_local_executor();
 }
 
 // The command template: --command or --template from the command line; a template stored in a --session
@@ -203,7 +193,7 @@ int run_search(SearchFlags& f, const CLI::App& app, bool detach) {
         f.search.time_limit_minutes = saved.value("time_limit_minutes", f.search.time_limit_minutes);
     }
     if (f.time_limit_seconds > 0) f.search.time_limit_minutes = f.time_limit_seconds / 60;
-    std::unique_ptr<Executor> executor = make_executor(f);
+    std::unique_ptr<Executor> executor = make_executor(f.executor, f.slurm);
     f.search.detach = detach;
     f.search.gpus = session->inputs.training.gpus();
     f.search.seq = session->inputs.training.seq;

@@ -52,4 +52,9 @@ struct SlurmOptions {
 // slurm: one batch script per candidate, sbatch --parsable, followed with squeue / scontrol / sacct.
 std::unique_ptr<Executor> make_slurm_executor(const SlurmOptions& options);
 
+// The executor a command line names: "slurm" with its options, else local.
+inline std::unique_ptr<Executor> make_executor(const std::string& kind, const SlurmOptions& slurm) {
+    return kind == "slurm" ? make_slurm_executor(slurm) : make_local_executor();
+}
+
 }  // namespace tp::cli

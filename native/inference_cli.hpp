@@ -39,7 +39,6 @@ struct InferenceFlags {
     int concurrency = 1;
     double poll_s = 2;
     bool measure_all = false;   // also points predicted not to fit
-    bool no_gpu_request = false;
     SlurmOptions slurm;
 };
 

@@ -132,11 +132,7 @@ void add_inference_measure_flags(CLI::App& app, InferenceFlags& f) {
     app.add_option("--concurrency", f.concurrency, "Points in flight at once")->capture_default_str()->check(CLI::Range(1, 10000));
     app.add_option("--poll-seconds", f.poll_s, "Seconds between executor polls")->capture_default_str()->check(CLI::Range(0.01, 3600.0));
     app.add_flag("--measure-all", f.measure_all, "Also launch points predicted not to fit (to check the memory model)");
-    app.add_option("--partition", f.slurm.partition, "Slurm partition");
-    app.add_option("--account", f.slurm.account, "Slurm account");
-    app.add_flag("--no-gpu-request", f.no_gpu_request, "Slurm: do not ask for --gpus-per-node (clusters without GPU gres)");
-    app.add_option("--container-image", f.slurm.container_image, "Slurm with pyxis: srun --container-image");
-    app.add_option("--container-mounts", f.slurm.container_mounts, "Slurm with pyxis: srun --container-mounts");
+    add_slurm_flags(app, f.slurm);
 }
 
 bool inference_measure_requested(const InferenceFlags& f) { return !f.measure.empty(); }
@@ -144,9 +140,7 @@ bool inference_measure_requested(const InferenceFlags& f) { return !f.measure.em
 Result<std::vector<double>> inference_measure(const InferenceFlags& f, const InferenceRequest& r, const InferencePlan& plan) {
     Result<RunTemplate> tmpl = choose_template(f);
     if (!tmpl) return tmpl.error();
-    SlurmOptions slurm = f.slurm;
-    slurm.request_gpus = !f.no_gpu_request;
-    std::unique_ptr<Executor> executor = f.measure == "slurm" ? make_slurm_executor(slurm) : make_local_executor();
+    std::unique_ptr<Executor> executor = make_executor(f.measure, f.slurm);
     std::vector<double> measured(plan.points.size(), NAN);
     std::vector<PointRun> queue;
     for (size_t i = 0; i < plan.points.size(); ++i) {
